@@ -22,9 +22,21 @@ export function project(event: ConversationEvent): ReadModelOp[] {
       ];
     }
     case 'MembersAdded':
-      return [{ op: 'addMembers', conversationId: event.data.conversationId, userIds: [...event.data.members] }];
+      return [
+        {
+          op: 'addMembers',
+          conversationId: event.data.conversationId,
+          userIds: [...event.data.members],
+        },
+      ];
     case 'MembersRemoved':
-      return [{ op: 'removeMembers', conversationId: event.data.conversationId, userIds: [...event.data.members] }];
+      return [
+        {
+          op: 'removeMembers',
+          conversationId: event.data.conversationId,
+          userIds: [...event.data.members],
+        },
+      ];
     case 'MessageSent':
       return projectMessageSent(event);
     case 'MessageDelivered': {
@@ -34,7 +46,9 @@ export function project(event: ConversationEvent): ReadModelOp[] {
     case 'MessageRead': {
       // Read implies delivered: both watermarks rise to upToSeq.
       const { conversationId, userId, upToSeq } = event.data;
-      return [{ op: 'raiseReceipt', conversationId, userId, deliveredSeq: upToSeq, readSeq: upToSeq }];
+      return [
+        { op: 'raiseReceipt', conversationId, userId, deliveredSeq: upToSeq, readSeq: upToSeq },
+      ];
     }
     default: {
       const unexpected: never = event;
@@ -60,7 +74,8 @@ function projectMessageSent(event: MessageSent): ReadModelOp[] {
 }
 
 export function toTimelineMessage(event: MessageSent): TimelineMessage {
-  const { conversationId, seq, messageId, clientMessageId, senderId, body, attachments, sentAt } = event.data;
+  const { conversationId, seq, messageId, clientMessageId, senderId, body, attachments, sentAt } =
+    event.data;
   return {
     conversationId,
     seq,

@@ -22,10 +22,23 @@ describe('project', () => {
   it('ConversationStarted upserts the conversation and adds its members', () => {
     const event: ConversationEvent = {
       type: 'ConversationStarted',
-      data: { conversationId: cid, kind: 'group', members: ['alice', 'bob'], title: 'Team', startedBy: 'alice', startedAt: at },
+      data: {
+        conversationId: cid,
+        kind: 'group',
+        members: ['alice', 'bob'],
+        title: 'Team',
+        startedBy: 'alice',
+        startedAt: at,
+      },
     };
     expect(project(event)).toEqual([
-      { op: 'upsertConversation', conversationId: cid, kind: 'group', title: 'Team', createdAt: at },
+      {
+        op: 'upsertConversation',
+        conversationId: cid,
+        kind: 'group',
+        title: 'Team',
+        createdAt: at,
+      },
       { op: 'addMembers', conversationId: cid, userIds: ['alice', 'bob'] },
     ]);
   });
@@ -33,10 +46,21 @@ describe('project', () => {
   it('ConversationStarted without a title emits no title key', () => {
     const event: ConversationEvent = {
       type: 'ConversationStarted',
-      data: { conversationId: cid, kind: 'direct', members: ['alice', 'bob'], startedBy: 'alice', startedAt: at },
+      data: {
+        conversationId: cid,
+        kind: 'direct',
+        members: ['alice', 'bob'],
+        startedBy: 'alice',
+        startedAt: at,
+      },
     };
     const [upsert] = project(event);
-    expect(upsert).toEqual({ op: 'upsertConversation', conversationId: cid, kind: 'direct', createdAt: at });
+    expect(upsert).toEqual({
+      op: 'upsertConversation',
+      conversationId: cid,
+      kind: 'direct',
+      createdAt: at,
+    });
     expect('title' in upsert).toBe(false);
   });
 
@@ -53,7 +77,9 @@ describe('project', () => {
       type: 'MembersRemoved',
       data: { conversationId: cid, members: ['bob'], removedBy: 'alice', removedAt: at },
     };
-    expect(project(event)).toEqual([{ op: 'removeMembers', conversationId: cid, userIds: ['bob'] }]);
+    expect(project(event)).toEqual([
+      { op: 'removeMembers', conversationId: cid, userIds: ['bob'] },
+    ]);
   });
 
   it('MessageSent puts the message and raises the sender to its seq (delivered and read)', () => {
