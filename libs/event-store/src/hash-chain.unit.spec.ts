@@ -1,0 +1,79 @@
+import { NewEvent, RecordedEvent } from './event-store.port';
+import { GENESIS_HASH, sealEvents, verifyChain } from './hash-chain';
+
+const newEvent = (n: number): NewEvent => ({
+  type: 'MessageSent',
+  data: { body: `hello ${n}`, seq: n },
+  metadata: {
+    eventId: `e-${n}`,
+    schemaVersion: 1,
+    correlationId: 'c',
+    causationId: 'c',
+    actor: 'alice',
+    timestamp: '2025-01-01T00:00:00.000Z',
+  },
+});
+
+function recorded(streamId: string, count: number): RecordedEvent[] {
+  const first = sealEvents(streamId, 0, GENESIS_HASH, [newEvent(0), newEvent(1)]);
+  const rest = sealEvents(streamId, 2, first[1].metadata.hash, Array.from({ length: count - 2 }, (_, i) => newEvent(i + 2)));
+  return [...first, ...rest].map((e, revision) => ({ ...e, streamId, revision, position: revision + 1 }));
+}
+
+describe('hash chain', () => {
+  it('GENESIS_HASH is 64 zeros', () => {
+    expect(GENESIS_HASH).toMatch(/^0{64}$/);
+  });
+
+  it('links each event to the previous one, starting from genesis', () => {
+    const events = recorded('conversation-1', 4);
+    expect(events[0].metadata.prevHash).toBe(GENESIS_HASH);
+    for (let i = 1; i < events.length; i++) expect(events[i].metadata.prevHash).toBe(events[i - 1].metadata.hash);
+    expect(events.every((e) => /^[0-9a-f]{64}$/.test(e.metadata.hash))).toBe(true);
+  });
+
+  it('a chain sealed across several appends verifies', () => {
+    expect(verifyChain(recorded('conversation-1', 5))).toEqual({ ok: true });
+  });
+
+  it('does not depend on property order', () => {
+    const a = sealEvents('s', 0, GENESIS_HASH, [{ ...newEvent(0), data: { x: 1, y: 2 } }]);
+    const b = sealEvents('s', 0, GENESIS_HASH, [{ ...newEvent(0), data: { y: 2, x: 1 } }]);
+    expect(a[0].metadata.hash).toBe(b[0].metadata.hash);
+  });
+
+  it('the same content in another stream or at another revision hashes differently', () => {
+    const base = sealEvents('s', 0, GENESIS_HASH, [newEvent(0)])[0].metadata.hash;
+    expect(sealEvents('t', 0, GENESIS_HASH, [newEvent(0)])[0].metadata.hash).not.toBe(base);
+    expect(sealEvents('s', 1, GENESIS_HASH, [newEvent(0)])[0].metadata.hash).not.toBe(base);
+  });
+
+  it('a tampered body is detected', () => {
+    const events = recorded('conversation-1', 4);
+    events[2] = { ...events[2], data: { body: 'edited by an attacker', seq: 2 } };
+    expect(verifyChain(events)).toEqual({ ok: false, revision: 2, reason: expect.stringMatching(/hash/) });
+  });
+
+  it('tampered metadata is detected', () => {
+    const events = recorded('conversation-1', 3);
+    events[1] = { ...events[1], metadata: { ...events[1].metadata, actor: 'mallory' } };
+    expect(verifyChain(events)).toMatchObject({ ok: false, revision: 1 });
+  });
+
+  it('a removed event is detected', () => {
+    const events = recorded('conversation-1', 4);
+    const withGap = [events[0], events[1], { ...events[3], revision: 2 }];
+    expect(verifyChain(withGap)).toMatchObject({ ok: false, revision: 2 });
+  });
+
+  it('a re-hashed forgery is detected by the next link', () => {
+    const events = recorded('conversation-1', 3);
+    const forged = sealEvents('conversation-1', 1, events[0].metadata.hash, [{ ...newEvent(1), data: { body: 'forged' } }])[0];
+    events[1] = { ...forged, streamId: 'conversation-1', revision: 1, position: 2 };
+    expect(verifyChain(events)).toMatchObject({ ok: false, revision: 2 });
+  });
+
+  it('an empty stream verifies', () => {
+    expect(verifyChain([])).toEqual({ ok: true });
+  });
+});
