@@ -1,0 +1,111 @@
+// Durable sends through the public HTTP API with 50 concurrent senders (autocannon), against
+// the bare node:http floor in the same run; plus accept→push lag measured by WebSocket receivers.
+'use strict';
+const autocannon = require('autocannon');
+const WebSocket = require('ws');
+const { startServer } = require('./lib/server');
+const { devToken, createConversation, pool } = require('./lib/api');
+const { newHistogram, summary } = require('./lib/stats');
+
+const SENDERS = 50;
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+
+function runAutocannon(baseUrl, senders) {
+  let nextClient = 0;
+  return autocannon({
+    url: baseUrl,
+    connections: SENDERS,
+    duration: DURATION,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req, context) => {
+          if (context.sender === undefined) {
+            context.sender = senders[nextClient++ % senders.length];
+            context.n = 0;
+          }
+          const s = context.sender;
+          return {
+            ...req,
+            path: `/v1/conversations/${s.conversationId}/messages`,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` },
+            body: JSON.stringify({ clientMessageId: `${s.userId}-${context.n++}`, body: 'hello from the benchmark' }),
+          };
+        },
+      },
+    ],
+  });
+}
+
+async function prepareChat(baseUrl) {
+  const ids = Array.from({ length: SENDERS }, (_, i) => i);
+  return pool(ids, 10, async (i) => {
+    const userId = `sender${i}`;
+    const peerId = `peer${i}`;
+    const token = await devToken(baseUrl, userId);
+    const peerToken = await devToken(baseUrl, peerId);
+    const conversationId = await createConversation(baseUrl, token, 'direct', [userId, peerId]);
+    return { userId, token, peerToken, conversationId };
+  });
+}
+
+/** Receivers measure now − sentAt (server's acceptance time) for every pushed message. */
+async function connectReceivers(wsUrl, senders, histogram) {
+  const sockets = await Promise.all(
+    senders.map(
+      (s) =>
+        new Promise((resolve, reject) => {
+          const ws = new WebSocket(`${wsUrl}?token=${s.peerToken}`);
+          ws.on('open', () => resolve(ws));
+          ws.on('error', reject);
+          ws.on('message', (raw) => {
+            const frame = JSON.parse(raw);
+            if (frame.type === 'message') histogram.recordValue(Math.max(1, (Date.now() - Date.parse(frame.sentAt)) * 1000));
+          });
+        }),
+    ),
+  );
+  return () => sockets.forEach((ws) => ws.close());
+}
+
+async function benchFloor() {
+  const floor = await startServer({ entry: 'bench/floor-http-server.js' });
+  const senders = Array.from({ length: SENDERS }, (_, i) => ({ userId: `s${i}`, token: 'x', conversationId: `c${i}` }));
+  const result = await runAutocannon(floor.baseUrl, senders);
+  await floor.stop();
+  return result;
+}
+
+async function benchChat() {
+  const server = await startServer();
+  const senders = await prepareChat(server.baseUrl);
+  const lag = newHistogram();
+  const closeReceivers = await connectReceivers(server.wsUrl, senders, lag);
+  const result = await runAutocannon(server.baseUrl, senders);
+  await new Promise((r) => setTimeout(r, 1000)); // let the last pushes arrive
+  closeReceivers();
+  const rssKiB = server.rssKiB();
+  await server.stop();
+  return { result, lag: summary(lag), rssKiB };
+}
+
+const pick = (r) => ({
+  reqPerSec: r.requests.average,
+  reqPerSecMedian: r.requests.p50,
+  latencyP50: r.latency.p50,
+  latencyP99: r.latency.p99,
+  non2xx: r.non2xx,
+  errors: r.errors,
+  total: r.requests.total,
+});
+
+async function main() {
+  const floor = pick(await benchFloor());
+  const chat = await benchChat();
+  const out = { floor, chat: pick(chat.result), lag: chat.lag, ratio: chat.result.requests.p50 / floor.reqPerSecMedian, serverRssKiB: chat.rssKiB };
+  process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  return out;
+}
+
+if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });
+module.exports = { main };
