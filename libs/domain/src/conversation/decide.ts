@@ -63,8 +63,7 @@ function startConversation(
     return new DomainError('conversation_exists', `Conversation ${conversationId} already exists`);
   // The starter is always a member; listed first, then the others in the order given.
   const members = distinct([actor, ...command.data.members]);
-  if (members.some(isBlank))
-    return new DomainError('invalid_members', 'Member ids must not be empty');
+  if (members.some(isInvalidId)) return invalidMemberId();
   if (kind === 'direct') {
     if (members.length !== 2)
       return new DomainError(
@@ -138,8 +137,7 @@ function checkMembershipChange(
   if (!state.members.has(actor)) return notAMember(state, actor);
   if (state.kind === 'direct')
     return new DomainError('not_allowed', 'The members of a direct conversation cannot change');
-  if (userIds.some(isBlank))
-    return new DomainError('invalid_members', 'Member ids must not be empty');
+  if (userIds.some(isInvalidId)) return invalidMemberId();
   return undefined;
 }
 
@@ -215,7 +213,13 @@ function markReceipt(
 }
 
 const distinct = (ids: string[]): string[] => [...new Set(ids)];
-const isBlank = (id: string): boolean => id.trim().length === 0;
+/**
+ * Blank ids are meaningless, and ids with NUL would make `idempotencyKey` (sender NUL
+ * clientMessageId) ambiguous; refusing them keeps that key collision-free.
+ */
+const invalidMemberId = (): DomainError =>
+  new DomainError('invalid_members', 'Member ids must be non-blank and free of NUL characters');
+const isInvalidId = (id: string): boolean => id.trim().length === 0 || id.includes('\u0000');
 const notAMember = (state: ActiveConversation, actor: string): DomainError =>
   new DomainError(
     'not_a_member',

@@ -1,0 +1,236 @@
+import {
+  CID,
+  T1,
+  conversationSpec,
+  membersAdded,
+  membersRemoved,
+  messageSent,
+  sendMessage,
+  started,
+} from '../testing/conversation-fixtures';
+import { ConversationCommand } from './commands';
+import { decide, sentMessageRef } from './decide';
+import { Attachment, ConversationEvent } from './events';
+import { evolve, foldConversation } from './evolve';
+import { defaultPolicy } from './policy';
+import { ConversationState, initialState } from './state';
+import { isDomainError } from './errors';
+
+const spec = conversationSpec();
+const group = started(['alice', 'bob', 'carol']);
+
+const attachment = (i: number): Attachment => ({
+  mediaId: `media${i}`,
+  contentType: 'image/png',
+  size: 100 + i,
+});
+
+/** Runs commands through decide+evolve like a command handler would, collecting events. */
+function run(commands: ConversationCommand[], from: ConversationEvent[]): ConversationEvent[] {
+  let state: ConversationState = foldConversation(from);
+  const appended: ConversationEvent[] = [];
+  for (const command of commands) {
+    const result = decide(state, command);
+    if (isDomainError(result)) throw new Error(result.code);
+    for (const event of result) state = evolve(state, event);
+    appended.push(...result);
+  }
+  return appended;
+}
+
+describe('SendMessage', () => {
+  it('sends the first message with seq 1', () => {
+    spec
+      .given([group])
+      .when(sendMessage('alice', 'cm1', 'hello', 'm1'))
+      .then([messageSent(1, 'alice', 'cm1', 'hello')]);
+  });
+
+  it('gives the next message lastSeq + 1', () => {
+    spec
+      .given([group, messageSent(1), messageSent(2, 'bob')])
+      .when(sendMessage('carol', 'x', 'third', 'm3'))
+      .then([messageSent(3, 'carol', 'x', 'third')]);
+  });
+
+  it('keeps seq dense (1..N, no gap, no repeat) across many sends by several members', () => {
+    const senders = ['alice', 'bob', 'carol'];
+    const commands = Array.from({ length: 300 }, (_, i) =>
+      sendMessage(senders[i % 3], `cm${i}`, `message ${i}`),
+    );
+    const seqs = run(commands, [group]).map((e) => (e.type === 'MessageSent' ? e.data.seq : -1));
+    expect(seqs).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+  });
+
+  it('keeps the body verbatim, surrounding whitespace included', () => {
+    spec
+      .given([group])
+      .when(sendMessage('alice', 'cm1', '  hi  \n', 'm1'))
+      .then([messageSent(1, 'alice', 'cm1', '  hi  \n')]);
+  });
+
+  it('carries attachments', () => {
+    const attachments = [attachment(1), attachment(2)];
+    const expected = messageSent(1, 'alice', 'cm1', 'see');
+    expected.data.attachments = attachments;
+    spec
+      .given([group])
+      .when(sendMessage('alice', 'cm1', 'see', 'm1', attachments))
+      .then([expected]);
+  });
+
+  describe('idempotent retries', () => {
+    const history = [group, messageSent(1, 'alice', 'cm1', 'hello'), messageSent(2, 'bob')];
+
+    it('a retry with the same (sender, clientMessageId) appends nothing', () => {
+      spec
+        .given(history)
+        .when(sendMessage('alice', 'cm1', 'hello', 'another-id'))
+        .thenNothing();
+    });
+
+    it('sentMessageRef gives the original messageId and seq for the retry', () => {
+      const state = spec
+        .given(history)
+        .when(sendMessage('alice', 'cm1', 'hello', 'm99'))
+        .thenNothing();
+      expect(sentMessageRef(state, 'alice', 'cm1')).toEqual({ messageId: 'm1', seq: 1 });
+    });
+
+    it('the original wins even if the retry carries a different body', () => {
+      spec
+        .given(history)
+        .when(sendMessage('alice', 'cm1', 'edited?', 'm99'))
+        .thenNothing();
+    });
+
+    it('a retry of an invalid-looking body is still a no-op, not a refusal', () => {
+      spec
+        .given(history)
+        .when(sendMessage('alice', 'cm1', ''))
+        .thenNothing();
+    });
+
+    it('a second sender with the same clientMessageId is NOT a duplicate', () => {
+      const state = spec
+        .given(history)
+        .when(sendMessage('carol', 'cm1', 'mine', 'm3'))
+        .then([messageSent(3, 'carol', 'cm1', 'mine')]);
+      expect(sentMessageRef(state, 'carol', 'cm1')).toEqual({ messageId: 'm3', seq: 3 });
+      expect(sentMessageRef(state, 'alice', 'cm1')).toEqual({ messageId: 'm1', seq: 1 });
+    });
+
+    it('a sender removed after the original was stored still gets the original, not a refusal', () => {
+      const state = spec
+        .given([...history, membersRemoved(['alice'], 'bob')])
+        .when(sendMessage('alice', 'cm1', 'hello'))
+        .thenNothing();
+      expect(sentMessageRef(state, 'alice', 'cm1')).toEqual({ messageId: 'm1', seq: 1 });
+    });
+
+    it('sentMessageRef is undefined for an unknown message or a conversation that does not exist', () => {
+      expect(sentMessageRef(foldConversation(history), 'alice', 'nope')).toBeUndefined();
+      expect(sentMessageRef(foldConversation(history), 'carol', 'cm1')).toBeUndefined();
+      expect(sentMessageRef(initialState(), 'alice', 'cm1')).toBeUndefined();
+    });
+  });
+
+  describe('membership', () => {
+    it('rejects a sender who never was a member', () => {
+      spec
+        .given([group])
+        .when(sendMessage('mallory', 'cm1', 'hi'))
+        .thenRejects('not_a_member');
+    });
+
+    it('rejects a removed member', () => {
+      spec
+        .given([group, membersRemoved(['bob'])])
+        .when(sendMessage('bob', 'cm1', 'hi'))
+        .thenRejects('not_a_member');
+    });
+
+    it('accepts a member added later', () => {
+      spec
+        .given([group, membersAdded(['dave'])])
+        .when(sendMessage('dave', 'cm1', 'hi', 'm1'))
+        .then([messageSent(1, 'dave', 'cm1', 'hi')]);
+    });
+  });
+
+  describe('body', () => {
+    it(`accepts exactly ${defaultPolicy.maxBodyLength.toLocaleString('en')} characters`, () => {
+      const body = 'x'.repeat(100_000);
+      spec
+        .given([group])
+        .when(sendMessage('alice', 'cm1', body, 'm1'))
+        .then([messageSent(1, 'alice', 'cm1', body)]);
+    });
+
+    it('rejects 100,001 characters', () => {
+      spec
+        .given([group])
+        .when(sendMessage('alice', 'cm1', 'x'.repeat(100_001)))
+        .thenRejects('invalid_body');
+    });
+
+    it('accepts a single character', () => {
+      spec
+        .given([group])
+        .when(sendMessage('alice', 'cm1', '.', 'm1'))
+        .then([messageSent(1, 'alice', 'cm1', '.')]);
+    });
+
+    it('rejects an empty body', () => {
+      spec
+        .given([group])
+        .when(sendMessage('alice', 'cm1', ''))
+        .thenRejects('invalid_body');
+    });
+
+    it('rejects a whitespace-only body', () => {
+      spec
+        .given([group])
+        .when(sendMessage('alice', 'cm1', ' \n\t '))
+        .thenRejects('invalid_body');
+    });
+
+    it('honours a configured maximum', () => {
+      const short = conversationSpec({ ...defaultPolicy, maxBodyLength: 5 });
+      short
+        .given([group])
+        .when(sendMessage('alice', 'cm1', '123456'))
+        .thenRejects('invalid_body');
+      short
+        .given([group])
+        .when(sendMessage('alice', 'cm1', '12345', 'm1'))
+        .then([messageSent(1, 'alice', 'cm1', '12345')]);
+    });
+  });
+
+  describe('attachments', () => {
+    const max = defaultPolicy.maxAttachments;
+    const many = (n: number) => Array.from({ length: n }, (_, i) => attachment(i));
+
+    it(`accepts ${max} attachments`, () => {
+      const events = run([sendMessage('alice', 'cm1', 'pics', 'm1', many(max))], [group]);
+      expect(events).toHaveLength(1);
+      expect(events[0].type === 'MessageSent' && events[0].data.attachments).toEqual(many(max));
+    });
+
+    it(`rejects ${max + 1} attachments`, () => {
+      spec
+        .given([group])
+        .when(sendMessage('alice', 'cm1', 'pics', 'm1', many(max + 1)))
+        .thenRejects('invalid_body');
+    });
+  });
+
+  it('stamps the event with the command time, not a clock', () => {
+    const events = run([sendMessage('alice', 'cm1', 'hi')], [group]);
+    expect(events[0].type === 'MessageSent' && events[0].data).toMatchObject({
+      conversationId: CID,
+      sentAt: T1,
+    });
+  });
+});
