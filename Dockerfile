@@ -1,0 +1,9 @@
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+RUN npm run build && npm prune --omit=dev
+ENV PORT=3000
+EXPOSE 3000
+CMD ["node", "dist/apps/all-in-one/src/main.js"]
