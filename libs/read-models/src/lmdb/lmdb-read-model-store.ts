@@ -53,7 +53,7 @@ export class LmdbReadModelStore implements ReadModelStore {
         exclusiveStart: true,
         limit: page.limit,
       });
-      return range.map(({ value }) => value).asArray;
+      return Array.from(range, ({ value }) => value);
     }
     // Only beforeSeq, or nothing: the newest `limit` (below beforeSeq), returned ascending.
     const newestFirst = messages.getRange({
@@ -63,7 +63,7 @@ export class LmdbReadModelStore implements ReadModelStore {
       reverse: true,
       limit: page.limit,
     });
-    return newestFirst.map(({ value }) => value).asArray.reverse();
+    return Array.from(newestFirst, ({ value }) => value).reverse();
   }
 
   /** The user's conversations, most recently active first (last message, else creation). */
