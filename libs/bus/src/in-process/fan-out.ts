@@ -1,0 +1,42 @@
+import type { Logger } from 'pino';
+
+/**
+ * Synchronous fan-out to a set of handlers. A throwing handler is logged and skipped: it
+ * must not break the other subscribers nor the publisher. Handlers may unsubscribe (or
+ * subscribe) while a delivery is running; the delivery uses the set as it was at its start.
+ */
+export class FanOut<T> {
+  private handlers = new Set<(item: T) => void>();
+
+  constructor(
+    private readonly logger: Pick<Logger, 'error'> | undefined,
+    private readonly what: string,
+  ) {}
+
+  add(handler: (item: T) => void): () => void {
+    // Wrap so the same function subscribed twice gets two independent subscriptions.
+    const entry = (item: T): void => handler(item);
+    this.handlers.add(entry);
+    return () => {
+      this.handlers.delete(entry);
+    };
+  }
+
+  deliver(item: T): void {
+    for (const handler of [...this.handlers]) {
+      try {
+        handler(item);
+      } catch (err) {
+        this.logger?.error({ err, what: this.what }, 'subscriber threw; skipped');
+      }
+    }
+  }
+
+  clear(): void {
+    this.handlers.clear();
+  }
+
+  get size(): number {
+    return this.handlers.size;
+  }
+}
