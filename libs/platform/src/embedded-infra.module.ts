@@ -1,0 +1,67 @@
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { join } from 'node:path';
+import { InProcessSignalBus, InProcessUpdateBus, SignalBus, UpdateBus } from '../../bus/src';
+import { EventStore } from '../../event-store/src/event-store.port';
+import { LmdbEventStore } from '../../event-store/src/lmdb/lmdb-event-store';
+import { LmdbReadModelStore, ReadModelStore } from '../../read-models/src';
+import { loadOrCreateJwtSecret } from './auth/jwt-secret';
+import { TokenService } from './auth/token-service';
+import { AppConfig } from './config';
+import { Logger, createLogger } from './logger';
+import { APP_CONFIG, EVENT_STORE, LOGGER, READ_MODELS, SIGNAL_BUS, UPDATE_BUS } from './tokens';
+
+/**
+ * Closes the embedded engines once everything else has stopped: Nest runs
+ * onApplicationShutdown after every onModuleDestroy/beforeApplicationShutdown hook (the
+ * projector's subscription, the gateway's sockets) and after the HTTP server drained, and
+ * for this global module last of all.
+ */
+@Injectable()
+class EmbeddedInfraShutdown implements OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
+    @Inject(UPDATE_BUS) private readonly updates: UpdateBus,
+    @Inject(SIGNAL_BUS) private readonly signals: SignalBus,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationShutdown(signal?: string): Promise<void> {
+    await Promise.allSettled([this.updates.close(), this.signals.close()]);
+    // The event store waits for queued appends to be durable before closing.
+    const results = await Promise.allSettled([this.events.close(), this.readModels.close()]);
+    for (const r of results) if (r.status === 'rejected') this.logger.error({ err: r.reason }, 'closing a store failed');
+    this.logger.info({ signal }, 'stores closed');
+    this.logger.flush();
+  }
+}
+
+/**
+ * Embedded mode's infrastructure for one process: LMDB event store and read models under
+ * DATA_DIR, in-process buses, the token service, config and logger, all global so that
+ * the command API, projector and gateway modules find them by token.
+ */
+@Global()
+@Module({})
+export class EmbeddedInfraModule {
+  static forRoot(config: AppConfig, logger: Logger = createLogger(config.logLevel)): DynamicModule {
+    const exported = [APP_CONFIG, LOGGER, EVENT_STORE, READ_MODELS, UPDATE_BUS, SIGNAL_BUS, TokenService];
+    return {
+      module: EmbeddedInfraModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: EVENT_STORE, useFactory: () => LmdbEventStore.open(join(config.dataDir, 'events')) },
+        { provide: READ_MODELS, useFactory: () => LmdbReadModelStore.open(join(config.dataDir, 'read-models')) },
+        { provide: UPDATE_BUS, useFactory: () => new InProcessUpdateBus() },
+        { provide: SIGNAL_BUS, useFactory: () => new InProcessSignalBus() },
+        {
+          provide: TokenService,
+          useFactory: () => new TokenService(loadOrCreateJwtSecret(config.dataDir, config.jwtSecret), config.tokenTtlSeconds),
+        },
+        EmbeddedInfraShutdown,
+      ],
+      exports: exported,
+    };
+  }
+}
