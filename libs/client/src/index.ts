@@ -1,0 +1,14 @@
+export { ChatClient } from './chat-client';
+export type { ChatClientOptions, ChatClientEvents, SendResult } from './chat-client';
+export { Connection } from './connection';
+export type { ConnectionState, WebSocketLike, WebSocketCtor } from './connection';
+export { MemoryCursorStorage } from './cursors';
+export type { CursorStorage } from './cursors';
+export { Sequencer } from './sequencer';
+export { backoffDelay, DEFAULT_BACKOFF } from './backoff';
+export type { BackoffOptions } from './backoff';
+export { Emitter } from './emitter';
+export { HttpApi, ChatApiError } from './http';
+export type { FetchLike, HistoryQuery } from './http';
+export { Outbox, newClientMessageId } from './outbox';
+export * from './protocol';
