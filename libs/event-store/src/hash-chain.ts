@@ -22,7 +22,9 @@ export type ChainVerdict = { ok: true } | { ok: false; revision: number; reason:
 function hashOf(streamId: string, revision: number, event: SealedEvent): string {
   const { hash: _ignored, ...metadata } = event.metadata;
   const canonical = stringify({ streamId, revision, type: event.type, data: event.data, metadata });
-  return createHash('sha256').update(canonical ?? '').digest('hex');
+  return createHash('sha256')
+    .update(canonical ?? '')
+    .digest('hex');
 }
 
 /**
@@ -57,12 +59,17 @@ export function verifyChain(events: RecordedEvent[]): ChainVerdict {
   let expectedPrev = GENESIS_HASH;
   for (let i = 0; i < events.length; i++) {
     const event = events[i];
-    if (event.revision !== i) return { ok: false, revision: event.revision, reason: `expected revision ${i}` };
+    if (event.revision !== i)
+      return { ok: false, revision: event.revision, reason: `expected revision ${i}` };
     if (i > 0 && event.streamId !== events[0].streamId) {
       return { ok: false, revision: event.revision, reason: 'event of another stream' };
     }
     if (event.metadata.prevHash !== expectedPrev) {
-      return { ok: false, revision: event.revision, reason: 'prevHash does not match the previous hash' };
+      return {
+        ok: false,
+        revision: event.revision,
+        reason: 'prevHash does not match the previous hash',
+      };
     }
     if (hashOf(event.streamId, event.revision, event) !== event.metadata.hash) {
       return { ok: false, revision: event.revision, reason: 'hash does not match the content' };

@@ -16,8 +16,18 @@ const newEvent = (n: number): NewEvent => ({
 
 function recorded(streamId: string, count: number): RecordedEvent[] {
   const first = sealEvents(streamId, 0, GENESIS_HASH, [newEvent(0), newEvent(1)]);
-  const rest = sealEvents(streamId, 2, first[1].metadata.hash, Array.from({ length: count - 2 }, (_, i) => newEvent(i + 2)));
-  return [...first, ...rest].map((e, revision) => ({ ...e, streamId, revision, position: revision + 1 }));
+  const rest = sealEvents(
+    streamId,
+    2,
+    first[1].metadata.hash,
+    Array.from({ length: count - 2 }, (_, i) => newEvent(i + 2)),
+  );
+  return [...first, ...rest].map((e, revision) => ({
+    ...e,
+    streamId,
+    revision,
+    position: revision + 1,
+  }));
 }
 
 describe('hash chain', () => {
@@ -28,7 +38,8 @@ describe('hash chain', () => {
   it('links each event to the previous one, starting from genesis', () => {
     const events = recorded('conversation-1', 4);
     expect(events[0].metadata.prevHash).toBe(GENESIS_HASH);
-    for (let i = 1; i < events.length; i++) expect(events[i].metadata.prevHash).toBe(events[i - 1].metadata.hash);
+    for (let i = 1; i < events.length; i++)
+      expect(events[i].metadata.prevHash).toBe(events[i - 1].metadata.hash);
     expect(events.every((e) => /^[0-9a-f]{64}$/.test(e.metadata.hash))).toBe(true);
   });
 
@@ -51,7 +62,11 @@ describe('hash chain', () => {
   it('a tampered body is detected', () => {
     const events = recorded('conversation-1', 4);
     events[2] = { ...events[2], data: { body: 'edited by an attacker', seq: 2 } };
-    expect(verifyChain(events)).toEqual({ ok: false, revision: 2, reason: expect.stringMatching(/hash/) });
+    expect(verifyChain(events)).toEqual({
+      ok: false,
+      revision: 2,
+      reason: expect.stringMatching(/hash/),
+    });
   });
 
   it('tampered metadata is detected', () => {
@@ -68,7 +83,9 @@ describe('hash chain', () => {
 
   it('a re-hashed forgery is detected by the next link', () => {
     const events = recorded('conversation-1', 3);
-    const forged = sealEvents('conversation-1', 1, events[0].metadata.hash, [{ ...newEvent(1), data: { body: 'forged' } }])[0];
+    const forged = sealEvents('conversation-1', 1, events[0].metadata.hash, [
+      { ...newEvent(1), data: { body: 'forged' } },
+    ])[0];
     events[1] = { ...forged, streamId: 'conversation-1', revision: 1, position: 2 };
     expect(verifyChain(events)).toMatchObject({ ok: false, revision: 2 });
   });

@@ -1,0 +1,5 @@
+export * from './event-store.port';
+export * from './hash-chain';
+export * from './duplicate-event-id.error';
+export * from './catch-up-subscription';
+export * from './lmdb/lmdb-event-store';

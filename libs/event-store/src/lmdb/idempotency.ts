@@ -1,0 +1,60 @@
+import { DuplicateEventIdError } from '../duplicate-event-id.error';
+import { ExpectedRevision, NewEvent } from '../event-store.port';
+import { EventLocation } from './lmdb-layout';
+
+/** Where an event id lives, including appends reserved but not yet durable (`durable` set). */
+export type Locate = (
+  eventId: string,
+) => (EventLocation & { durable?: Promise<unknown> }) | undefined;
+
+export interface RetryMatch {
+  nextExpectedRevision: number;
+  position: number;
+  /** Resolves when the original append is durable (already, for stored events). */
+  durable: Promise<unknown>;
+}
+
+/**
+ * EventStoreDB semantics: an append is an idempotent retry when its events are already stored,
+ * in the same order, exactly where this append would write them (right after `expected`, or
+ * anywhere in the stream for 'any'). Returns undefined when the first event id is unknown or
+ * stored elsewhere in the same stream (the caller's revision check then decides).
+ */
+export function matchRetry(
+  locate: Locate,
+  streamId: string,
+  events: NewEvent[],
+  expected: ExpectedRevision,
+): RetryMatch | undefined {
+  const first = locate(events[0].metadata.eventId);
+  if (!first) return undefined;
+  if (first.streamId !== streamId)
+    throw new DuplicateEventIdError(events[0].metadata.eventId, first.streamId);
+  const from = expected === 'any' ? first.revision : expected === 'no_stream' ? 0 : expected + 1;
+  if (first.revision !== from) return undefined;
+  let last = first;
+  for (let i = 1; i < events.length; i++) {
+    const found = locate(events[i].metadata.eventId);
+    if (!found || found.streamId !== streamId || found.revision !== from + i) {
+      throw new DuplicateEventIdError(events[0].metadata.eventId, streamId);
+    }
+    last = found;
+  }
+  return {
+    nextExpectedRevision: last.revision,
+    position: last.position,
+    durable: last.durable ?? Promise.resolve(),
+  };
+}
+
+/** Rejects a batch that repeats an id, or reuses one already stored (or reserved). */
+export function assertIdsUnused(locate: Locate, events: NewEvent[]): void {
+  const seen = new Set<string>();
+  for (const { metadata } of events) {
+    const found = seen.has(metadata.eventId)
+      ? { streamId: '(same batch)' }
+      : locate(metadata.eventId);
+    if (found) throw new DuplicateEventIdError(metadata.eventId, found.streamId);
+    seen.add(metadata.eventId);
+  }
+}

@@ -1,0 +1,213 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+import pino from 'pino';
+import { DuplicateEventIdError } from '../duplicate-event-id.error';
+import { EventStore } from '../event-store.port';
+import { verifyChain } from '../hash-chain';
+import { describeEventStoreContract, newEvents } from '../testing/event-store.contract';
+import { LmdbEventStore } from './lmdb-event-store';
+
+const logger = pino({ level: 'warn' });
+const tempDir = () => mkdtempSync(join(tmpdir(), 'event-store-'));
+
+describeEventStoreContract('LmdbEventStore', async () => {
+  const dir = tempDir();
+  let store: EventStore = LmdbEventStore.open(dir, { logger });
+  return {
+    store,
+    reopen: async () => {
+      await store.close();
+      store = LmdbEventStore.open(dir, { logger });
+      return store;
+    },
+    cleanup: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('LmdbEventStore specifics', () => {
+  let dir: string;
+  let store: LmdbEventStore;
+  beforeEach(() => {
+    dir = tempDir();
+    store = LmdbEventStore.open(dir, { logger, pollIntervalMs: 20 });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('accepts appends pipelined on a revision that is not durable yet, in order', async () => {
+    const [a, b] = [newEvents(2), newEvents(1)];
+    const results = await Promise.all([store.append('s', a, 'no_stream'), store.append('s', b, 1)]);
+    expect(results.map((r) => r.nextExpectedRevision)).toEqual([1, 2]);
+    const read = await store.readStream('s');
+    expect(read.map((e) => e.metadata.eventId)).toEqual(
+      [...a, ...b].map((e) => e.metadata.eventId),
+    );
+    expect(verifyChain(read)).toEqual({ ok: true });
+  });
+
+  it('assigns dense global positions from 1', async () => {
+    await Promise.all([
+      store.append('a', newEvents(2), 'any'),
+      store.append('b', newEvents(3), 'any'),
+    ]);
+    expect((await store.readAll()).map((e) => e.position)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('an idempotent retry issued before the original is durable resolves with the same result', async () => {
+    const events = newEvents(2);
+    const [original, retry] = await Promise.all([
+      store.append('s', events, 'no_stream'),
+      store.append('s', events, 'no_stream'),
+    ]);
+    expect(retry).toEqual(original);
+    expect(await store.readStream('s')).toHaveLength(2);
+  });
+
+  it('rejects an event id already stored in another stream, or repeated within a batch', async () => {
+    const events = newEvents(1);
+    await store.append('a', events, 'no_stream');
+    await expect(store.append('b', events, 'no_stream')).rejects.toBeInstanceOf(
+      DuplicateEventIdError,
+    );
+    const twice = newEvents(1);
+    await expect(store.append('c', [...twice, ...twice], 'any')).rejects.toBeInstanceOf(
+      DuplicateEventIdError,
+    );
+    expect(await store.readAll()).toHaveLength(1);
+  });
+
+  it('continues streams, positions and hash chains after reopening', async () => {
+    await store.append('s', newEvents(2), 'no_stream');
+    await store.close();
+    store = LmdbEventStore.open(dir, { logger });
+    await expect(store.append('s', newEvents(1), 0)).rejects.toMatchObject({ actual: 1 });
+    expect(await store.append('s', newEvents(1), 1)).toEqual({
+      nextExpectedRevision: 2,
+      position: 3,
+    });
+    expect(verifyChain(await store.readStream('s'))).toEqual({ ok: true });
+  });
+
+  it('a read-only instance on the same data dir sees new events by polling', async () => {
+    await store.append('s', newEvents(1), 'no_stream');
+    const reader = LmdbEventStore.open(dir, { logger, readOnly: true, pollIntervalMs: 20 });
+    const seen: number[] = [];
+    const subscription = reader.subscribeToAll({}, (e) => void seen.push(e.position));
+    await subscription.caughtUp;
+    await store.append('s', newEvents(2), 0);
+    await waitFor(() => seen.length === 3);
+    expect(seen).toEqual([1, 2, 3]);
+    await expect(reader.append('s', newEvents(1), 'any')).rejects.toThrow(/read-only/);
+    await reader.close();
+  });
+});
+
+describe('LmdbEventStore crash safety', () => {
+  let dir: string;
+  let child: ChildProcess | undefined;
+  let script: string;
+
+  beforeAll(() => {
+    dir = tempDir();
+    // The child runs the adapter's TypeScript bundled by esbuild into one file: it depends only
+    // on this library's sources, not on the whole monorepo building cleanly or on a fresh dist/.
+    // lmdb (native), pino and safe-stable-stringify stay external and load from node_modules.
+    script = join(dir, 'crash-writer.js');
+    buildSync({
+      entryPoints: [join(__dirname, '../testing/crash-writer.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      outfile: script,
+      logLevel: 'error',
+    });
+  });
+  afterAll(() => {
+    child?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('every append acknowledged before kill -9 is on disk, at its revision, with a valid chain', async () => {
+    const dataDir = join(dir, 'data');
+    const acked = await runAndKill(dataDir, script, 500, (c) => (child = c));
+    expect(acked.length).toBeGreaterThanOrEqual(500);
+
+    const store = LmdbEventStore.open(dataDir, { logger });
+    try {
+      const streams = new Map<string, string[]>();
+      for (const { streamId } of acked) streams.set(streamId, []);
+      for (const streamId of streams.keys()) {
+        const read = await store.readStream(streamId);
+        expect(verifyChain(read)).toEqual({ ok: true });
+        streams.set(
+          streamId,
+          read.map((e) => e.metadata.eventId),
+        );
+      }
+      const missing = acked.filter((a) => streams.get(a.streamId)![a.revision] !== a.eventId);
+      expect(missing).toEqual([]);
+      const positions = (await store.readAll()).map((e) => e.position);
+      expect(positions).toEqual(positions.map((_, i) => i + 1));
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+interface Ack {
+  eventId: string;
+  streamId: string;
+  revision: number;
+}
+
+/** Spawns the writer, collects its acknowledgements and SIGKILLs it after `minAcks`. */
+function runAndKill(
+  dataDir: string,
+  script: string,
+  minAcks: number,
+  started: (c: ChildProcess) => void,
+): Promise<Ack[]> {
+  return new Promise((resolve, reject) => {
+    // The bundle lives in a temp dir, so point module resolution at the repo's node_modules.
+    const env = { ...process.env, NODE_PATH: join(__dirname, '../../../../node_modules') };
+    const child = spawn(process.execPath, [script, dataDir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env,
+    });
+    started(child);
+    const acked: Ack[] = [];
+    let buffered = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (buffered + chunk).split('\n');
+      buffered = lines.pop()!;
+      for (const line of lines) {
+        const [eventId, streamId, revision] = line.split(' ');
+        acked.push({ eventId, streamId, revision: Number(revision) });
+      }
+      if (acked.length >= minAcks && child.exitCode === null) child.kill('SIGKILL');
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) =>
+      signal === 'SIGKILL'
+        ? resolve(acked)
+        : reject(new Error(`writer exited early: code ${code}, signal ${signal}`)),
+    );
+  });
+}
+
+async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('timed out waiting for a condition');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -1,0 +1,243 @@
+import type { Logger } from 'pino';
+import { createLogger } from '../../../platform/src/logger';
+import { Signal, startCatchUp } from '../catch-up-subscription';
+import {
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  Subscription,
+  WrongExpectedRevisionError,
+} from '../event-store.port';
+import { sealEvents } from '../hash-chain';
+import { assertIdsUnused, Locate, matchRetry } from './idempotency';
+import { EventLocation, LmdbLayout, MAX_REVISION, StreamHead } from './lmdb-layout';
+import { StreamHeads } from './stream-heads';
+
+export interface LmdbEventStoreOptions {
+  /** How often subscriptions look for events written by another process. Default 250 ms. */
+  pollIntervalMs?: number;
+  /** Open an existing store for reading and subscribing only (e.g. next to a writer process). */
+  readOnly?: boolean;
+  logger?: Logger;
+}
+
+/**
+ * Embedded EventStore on LMDB. One writer process per data dir (its in-memory stream heads and
+ * position counter are the concurrency authority); any number of read-only processes.
+ *
+ * append() decides everything synchronously at call time (idempotent retry, expected revision,
+ * hash chain, global positions) against the in-memory heads, reserves the result, and queues the
+ * writes; it resolves once lmdb-js has committed and fsynced the transaction holding them.
+ * Concurrent appends share transactions (group commit), and because the reservation happens
+ * before any await, a caller may pipeline B on A's nextExpectedRevision before A is durable.
+ */
+export class LmdbEventStore implements EventStore {
+  private readonly heads: StreamHeads;
+  private readonly pendingIds = new Map<string, EventLocation & { durable: Promise<unknown> }>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly signals = new Set<Signal>();
+  private readonly subscriptions = new Set<Subscription>();
+  private nextPosition: number;
+  private failure?: unknown;
+  private closed = false;
+
+  private constructor(
+    private readonly layout: LmdbLayout,
+    private readonly options: Required<Omit<LmdbEventStoreOptions, 'logger'>> & { logger: Logger },
+  ) {
+    this.heads = new StreamHeads((streamId) => layout.readHead(streamId));
+    this.nextPosition = layout.lastPosition() + 1;
+  }
+
+  static open(dir: string, options: LmdbEventStoreOptions = {}): LmdbEventStore {
+    const readOnly = options.readOnly ?? false;
+    const logger = options.logger ?? createLogger(undefined, 'event-store');
+    return new LmdbEventStore(LmdbLayout.open(dir, readOnly), {
+      pollIntervalMs: options.pollIntervalMs ?? 250,
+      readOnly,
+      logger,
+    });
+  }
+
+  append(
+    streamId: string,
+    events: NewEvent[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
+    try {
+      return this.reserveAndWrite(streamId, events, expectedRevision);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  private reserveAndWrite(
+    streamId: string,
+    events: NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
+    this.assertWritable();
+    if (events.length === 0) throw new TypeError('append needs at least one event');
+    const retry = matchRetry(this.locate, streamId, events, expected);
+    if (retry)
+      return retry.durable.then(() => ({
+        nextExpectedRevision: retry.nextExpectedRevision,
+        position: retry.position,
+      }));
+    const head = this.heads.get(streamId);
+    checkExpected(streamId, expected, head);
+    assertIdsUnused(this.locate, events);
+
+    const firstRevision = head.revision + 1;
+    const firstPosition = this.nextPosition;
+    const sealed = sealEvents(streamId, firstRevision, head.hash, events);
+    this.nextPosition += events.length;
+    const last = sealed[sealed.length - 1];
+    this.heads.advance(streamId, {
+      revision: firstRevision + events.length - 1,
+      hash: last.metadata.hash,
+    });
+    const result = {
+      nextExpectedRevision: firstRevision + events.length - 1,
+      position: firstPosition + events.length - 1,
+    };
+
+    // All puts are issued in this event turn, so lmdb-js commits them in one transaction (atomic).
+    const puts = sealed.flatMap((event, i) => {
+      const [revision, position] = [firstRevision + i, firstPosition + i];
+      return [
+        this.layout.events.put(position, { streamId, revision, ...event }),
+        this.layout.streams.put([streamId, revision], position),
+        this.layout.ids.put(event.metadata.eventId, position),
+      ];
+    });
+    const durable = Promise.all(puts).then(
+      () => this.settled(streamId, events),
+      (err) => this.failed(err),
+    );
+    sealed.forEach((event, i) =>
+      this.pendingIds.set(event.metadata.eventId, {
+        streamId,
+        revision: firstRevision + i,
+        position: firstPosition + i,
+        durable,
+      }),
+    );
+    this.track(durable);
+    return durable.then(() => result);
+  }
+
+  private readonly locate: Locate = (eventId) =>
+    this.pendingIds.get(eventId) ?? this.layout.locate(eventId);
+
+  private settled(streamId: string, events: NewEvent[]): void {
+    this.heads.settle(streamId);
+    for (const { metadata } of events) this.pendingIds.delete(metadata.eventId);
+    for (const signal of this.signals) signal.notify();
+  }
+
+  /**
+   * A failed commit leaves the in-memory heads and position counter ahead of the disk, and later
+   * reservations were built on top of the lost events. Nothing can be trusted any more: refuse
+   * every further append and surface the error, so the process fails fast and restarts (the
+   * heads are rebuilt from disk on open).
+   */
+  private failed(err: unknown): never {
+    this.failure ??= err;
+    this.options.logger.fatal({ err }, 'event store commit failed; refusing further appends');
+    throw err;
+  }
+
+  private track(write: Promise<unknown>): void {
+    const forget = (): void => void this.inFlight.delete(settledWrite);
+    const settledWrite: Promise<void> = write.then(forget, forget);
+    this.inFlight.add(settledWrite);
+  }
+
+  private assertWritable(): void {
+    if (this.closed) throw new Error('event store is closed');
+    if (this.options.readOnly) throw new Error('event store is open read-only');
+    if (this.failure) throw this.failure;
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const from = options.fromRevision ?? (backwards ? MAX_REVISION : 0);
+    const range = backwards
+      ? {
+          start: [streamId, from] as [string, number],
+          end: [streamId, -1] as [string, number],
+          reverse: true,
+        }
+      : {
+          start: [streamId, from] as [string, number],
+          end: [streamId, MAX_REVISION] as [string, number],
+        };
+    const events: RecordedEvent[] = [];
+    for (const { value: position } of this.layout.streams.getRange({
+      ...range,
+      limit: options.maxCount,
+    })) {
+      const event = this.layout.events.get(position);
+      if (event) events.push({ ...event, position });
+    }
+    return events;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    const range = { start: Math.floor(options.after ?? 0) + 1, limit: options.maxCount };
+    for (const { key, value } of this.layout.events.getRange(range))
+      events.push({ ...value, position: key });
+    return events;
+  }
+
+  subscribeToAll(
+    options: { after?: number },
+    handler: (event: RecordedEvent) => Promise<void> | void,
+  ): Subscription {
+    const signal = new Signal();
+    this.signals.add(signal);
+    const inner = startCatchUp(
+      {
+        after: options.after ?? 0,
+        readPage: (after, maxCount) => this.readAll({ after, maxCount }),
+        signal,
+        pollIntervalMs: this.options.pollIntervalMs,
+        logger: this.options.logger,
+      },
+      handler,
+    );
+    const subscription: Subscription = {
+      caughtUp: inner.caughtUp,
+      stop: async () => {
+        await inner.stop();
+        this.signals.delete(signal);
+        this.subscriptions.delete(subscription);
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** Stops subscriptions, waits for every queued append to be durable (or fail), closes the env. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    await this.layout.root.close();
+  }
+}
+
+function checkExpected(streamId: string, expected: ExpectedRevision, head: StreamHead): void {
+  const actual = head.revision < 0 ? 'no_stream' : head.revision;
+  const ok =
+    expected === 'any' ||
+    (expected === 'no_stream' ? head.revision < 0 : expected === head.revision);
+  if (!ok) throw new WrongExpectedRevisionError(streamId, expected, actual);
+}

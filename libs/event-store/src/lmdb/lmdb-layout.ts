@@ -1,0 +1,87 @@
+import { Database, open, RootDatabase } from 'lmdb';
+import { ChainedMetadata } from '../../../domain/src';
+import { GENESIS_HASH } from '../hash-chain';
+import { RecordedEvent } from '../event-store.port';
+
+/** Value of the `events` db (key: global position). */
+export interface StoredEvent {
+  streamId: string;
+  revision: number;
+  type: string;
+  data: object;
+  metadata: ChainedMetadata;
+}
+
+export interface StreamHead {
+  /** Revision of the stream's last event; -1 when the stream does not exist. */
+  revision: number;
+  hash: string;
+}
+
+/** Where an event id is stored. */
+export interface EventLocation {
+  streamId: string;
+  revision: number;
+  position: number;
+}
+
+export const MAX_REVISION = Number.MAX_SAFE_INTEGER;
+
+/**
+ * One LMDB environment, three dbs:
+ * - `events`:  position → StoredEvent (the global log; positions dense from 1)
+ * - `streams`: [streamId, revision] → position
+ * - `ids`:     eventId → position
+ */
+export class LmdbLayout {
+  readonly events: Database<StoredEvent, number>;
+  readonly streams: Database<number, [string, number]>;
+  readonly ids: Database<number, string>;
+
+  private constructor(readonly root: RootDatabase) {
+    this.events = root.openDB({ name: 'events' });
+    this.streams = root.openDB({ name: 'streams' });
+    this.ids = root.openDB({ name: 'ids' });
+  }
+
+  /**
+   * Durability: `overlappingSync: false` (and never `noSync`) makes LMDB fsync each transaction
+   * before its commit is acknowledged, so a write promise resolves only once the data is on disk,
+   * and other processes never see a committed-but-unflushed transaction. lmdb-js still groups all
+   * writes issued while a commit is in flight into the next transaction: one fsync per batch.
+   */
+  static open(dir: string, readOnly: boolean): LmdbLayout {
+    return new LmdbLayout(open({ path: dir, overlappingSync: false, noSync: false, readOnly }));
+  }
+
+  lastPosition(): number {
+    for (const key of this.events.getKeys({ reverse: true, limit: 1 })) return key;
+    return 0;
+  }
+
+  /** Synchronous read of a stream's committed head. */
+  readHead(streamId: string): StreamHead {
+    for (const { value } of this.streams.getRange({
+      start: [streamId, MAX_REVISION],
+      end: [streamId, -1],
+      reverse: true,
+      limit: 1,
+    })) {
+      const event = this.events.get(value);
+      if (event) return { revision: event.revision, hash: event.metadata.hash };
+    }
+    return { revision: -1, hash: GENESIS_HASH };
+  }
+
+  locate(eventId: string): EventLocation | undefined {
+    const position = this.ids.get(eventId);
+    const event = position === undefined ? undefined : this.events.get(position);
+    return event && position !== undefined
+      ? { streamId: event.streamId, revision: event.revision, position }
+      : undefined;
+  }
+
+  recorded(position: number, event: StoredEvent): RecordedEvent {
+    return { ...event, position };
+  }
+}
