@@ -1,0 +1,23 @@
+import { Histogram, register } from 'prom-client';
+
+export const PROJECTION_LAG_METRIC = 'chat_projection_lag_seconds';
+
+/**
+ * Time from an event's command timestamp to its read-model write being committed. Created
+ * once on the default registry; reused if this module is evaluated twice in one process
+ * (a second `new Histogram` with the same name would throw).
+ */
+export const projectionLag: Histogram =
+  (register.getSingleMetric(PROJECTION_LAG_METRIC) as Histogram | undefined) ??
+  new Histogram({
+    name: PROJECTION_LAG_METRIC,
+    help: 'Seconds from event timestamp to the projected read models being committed',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+  });
+
+export function observeLag(timestamps: string[], appliedAt = Date.now()): void {
+  for (const timestamp of timestamps) {
+    const at = Date.parse(timestamp);
+    if (Number.isFinite(at)) projectionLag.observe(Math.max(0, appliedAt - at) / 1000);
+  }
+}
