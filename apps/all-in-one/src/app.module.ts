@@ -1,0 +1,17 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { EmbeddedInfraModule } from '../../../libs/platform/src/embedded-infra.module';
+import { AppConfig } from '../../../libs/platform/src/config';
+import { Logger } from '../../../libs/platform/src/logger';
+import { CommandApiModule } from '../../command-api/src/command-api.module';
+import { RealtimeGatewayModule } from '../../realtime-gateway/src/realtime-gateway.module';
+
+/** Embedded mode: every app in one process, on one port, with durable data under DATA_DIR. */
+@Module({})
+export class AllInOneModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: AllInOneModule,
+      imports: [EmbeddedInfraModule.forRoot(config, logger), CommandApiModule, RealtimeGatewayModule],
+    };
+  }
+}
