@@ -1,8 +1,135 @@
-import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { RawData, WebSocket, WebSocketServer } from 'ws';
+import { SignalBus, Unsubscribe, UpdateBus } from '../../../libs/bus/src/update-bus.port';
+import { TokenService } from '../../../libs/platform/src/auth/token-service';
+import { AppConfig } from '../../../libs/platform/src/config';
+import { APP_CONFIG, LOGGER, SIGNAL_BUS, UPDATE_BUS } from '../../../libs/platform/src/tokens';
+import { Connection } from './connection/connection';
+import { ConnectionRegistry } from './connection/connection-registry';
+import { decideUpgrade, rejectUpgrade } from './connection/upgrade';
+import { GATEWAY_OPTIONS, GatewayOptions } from './gateway-options';
+import { FrameRouter } from './handlers/frame-router';
+import { HeartbeatSweeper } from './presence/heartbeat-sweeper';
+import { PresenceService } from './presence/presence.service';
+import { CloseCode } from './protocol/frames';
+import { SignalFanout } from './push/signal-fanout';
+import { UpdateFanout } from './push/update-fanout';
 
-/** Placeholder: attaches the ws server on bootstrap (filled in next). */
+/** The socket's Connection, stored on the ws object so one shared listener serves all sockets. */
+const CONN = Symbol('connection');
+type GatewaySocket = WebSocket & { [CONN]: Connection };
+
+/**
+ * Owns the `ws` server: authenticates upgrades on the host app's HTTP server, wires sockets
+ * to the frame router, subscribes to the buses and runs the heartbeat sweeper.
+ */
 @Injectable()
-export class GatewayServer implements OnApplicationBootstrap, OnApplicationShutdown {
-  onApplicationBootstrap(): void {}
-  onApplicationShutdown(): void {}
+export class GatewayServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private wss?: WebSocketServer;
+  private server?: Server;
+  private sweeper?: HeartbeatSweeper;
+  private unsubscribes: Unsubscribe[] = [];
+  private nextId = 1;
+  private readonly listeners: { message: (data: RawData, isBinary: boolean) => void; close: () => void; error: (err: Error) => void };
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly tokens: TokenService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(UPDATE_BUS) private readonly updateBus: UpdateBus,
+    @Inject(SIGNAL_BUS) private readonly signalBus: SignalBus,
+    private readonly registry: ConnectionRegistry,
+    private readonly router: FrameRouter,
+    private readonly presence: PresenceService,
+    private readonly updates: UpdateFanout,
+    private readonly signals: SignalFanout,
+  ) {
+    const gateway = this;
+    this.listeners = {
+      message(this: GatewaySocket, data, isBinary) {
+        gateway.router.handle(this[CONN], data, isBinary);
+      },
+      close(this: GatewaySocket) {
+        gateway.onClose(this[CONN]);
+      },
+      error(this: GatewaySocket, err) {
+        gateway.logger.debug({ err, userId: this[CONN]?.userId }, 'ws socket error');
+      },
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      maxPayload: this.options.maxPayloadBytes,
+      // Compress only frames worth it; no context takeover keeps no zlib window per idle socket.
+      perMessageDeflate: { threshold: 1024, serverNoContextTakeover: true, clientNoContextTakeover: true },
+    });
+    this.server = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    this.server.on('upgrade', this.onUpgrade);
+    this.unsubscribes.push(this.updateBus.subscribe((u) => this.guard('update', () => this.updates.handle(u))));
+    this.unsubscribes.push(this.signalBus.subscribe((s) => this.guard('signal', () => this.signals.handle(s))));
+    const timeout = this.config.presenceTimeoutMs;
+    this.sweeper = new HeartbeatSweeper(this.registry, timeout, (conn) => conn.ws.terminate());
+    this.sweeper.start(Math.min(this.config.heartbeatIntervalMs, timeout / 4));
+  }
+
+  /** Closes every socket with 1001 before the HTTP server closes (it would wait for them). */
+  beforeApplicationShutdown(): void {
+    this.server?.off('upgrade', this.onUpgrade);
+    this.sweeper?.stop();
+    this.unsubscribes.forEach((unsubscribe) => unsubscribe());
+    this.unsubscribes = [];
+    for (const conn of [...this.registry.all()]) conn.ws.close(CloseCode.goingAway, 'server shutting down');
+    this.wss?.close();
+  }
+
+  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    try {
+      socket.on('error', () => socket.destroy());
+      const decision = decideUpgrade(req, this.tokens);
+      if (!decision.ok) return rejectUpgrade(socket, decision);
+      this.wss!.handleUpgrade(req, socket, head, (ws) => this.onOpen(ws as GatewaySocket, decision.userId, decision.awaitSync));
+    } catch (err) {
+      this.logger.error({ err }, 'ws upgrade failed');
+      socket.destroy();
+    }
+  };
+
+  private onOpen(ws: GatewaySocket, userId: string, awaitSync: boolean): void {
+    const conn = new Connection(this.nextId++, userId, ws, Date.now());
+    if (awaitSync) conn.pending = [];
+    ws[CONN] = conn;
+    ws.on('message', this.listeners.message);
+    ws.on('close', this.listeners.close);
+    ws.on('error', this.listeners.error);
+    this.registry.add(conn);
+    this.presence.connected(conn).catch((err) => this.logger.error({ err, userId }, 'presence on connect failed'));
+  }
+
+  private onClose(conn: Connection): void {
+    this.registry.remove(conn);
+    conn.syncing = undefined;
+    conn.pending = undefined;
+    const now = Date.now();
+    const expired = now - conn.lastSeenAt > this.config.presenceTimeoutMs;
+    this.presence
+      .disconnected(conn, expired ? conn.lastSeenAt : now)
+      .catch((err) => this.logger.error({ err, userId: conn.userId }, 'presence on close failed'));
+  }
+
+  private guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.logger.error({ err }, `ws ${what} fan-out failed`);
+    }
+  }
 }

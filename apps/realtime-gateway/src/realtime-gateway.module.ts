@@ -1,6 +1,20 @@
 import { Module } from '@nestjs/common';
 import { AsyncApiController } from './asyncapi.controller';
+import { ConnectionRegistry } from './connection/connection-registry';
+import { Outbound } from './connection/outbound';
+import { GATEWAY_OPTIONS, loadGatewayOptions } from './gateway-options';
 import { GatewayServer } from './gateway.server';
+import { CommandHandler } from './handlers/command.handler';
+import { FrameRouter } from './handlers/frame-router';
+import { MemberCache } from './handlers/member-cache';
+import { SyncHandler } from './handlers/sync.handler';
+import { TypingHandler } from './handlers/typing.handler';
+import { InMemoryPresenceStore } from './presence/in-memory-presence-store';
+import { PRESENCE_STORE } from './presence/presence-store.port';
+import { PresenceService } from './presence/presence.service';
+import { FrameRateLimiter } from './protection/frame-rate-limiter';
+import { SignalFanout } from './push/signal-fanout';
+import { UpdateFanout } from './push/update-fanout';
 
 /**
  * The WebSocket gateway (`/v1/ws`) plus its AsyncAPI document (`GET /v1/asyncapi.yaml`).
@@ -10,6 +24,21 @@ import { GatewayServer } from './gateway.server';
  */
 @Module({
   controllers: [AsyncApiController],
-  providers: [GatewayServer],
+  providers: [
+    { provide: GATEWAY_OPTIONS, useFactory: () => loadGatewayOptions() },
+    { provide: PRESENCE_STORE, useClass: InMemoryPresenceStore },
+    ConnectionRegistry,
+    Outbound,
+    FrameRateLimiter,
+    MemberCache,
+    CommandHandler,
+    SyncHandler,
+    TypingHandler,
+    PresenceService,
+    FrameRouter,
+    UpdateFanout,
+    SignalFanout,
+    GatewayServer,
+  ],
 })
 export class RealtimeGatewayModule {}

@@ -1,0 +1,53 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { SignalBus } from '../../../../libs/bus/src/update-bus.port';
+import { ReadModelStore } from '../../../../libs/read-models/src/read-model-store.port';
+import { LOGGER, READ_MODELS, SIGNAL_BUS } from '../../../../libs/platform/src/tokens';
+import { Connection } from '../connection/connection';
+import { Outbound } from '../connection/outbound';
+import { PRESENCE_STORE, PresenceStore } from './presence-store.port';
+
+/**
+ * Online/offline changes: published on the signal bus to everyone who shares a conversation
+ * with the user; a new socket is told the current presence of its contacts.
+ */
+@Injectable()
+export class PresenceService {
+  constructor(
+    @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
+    @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
+    @Inject(SIGNAL_BUS) private readonly signals: SignalBus,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly outbound: Outbound,
+  ) {}
+
+  /** Called before any disconnect of the same socket, so store calls stay in order. */
+  async connected(conn: Connection): Promise<void> {
+    const becameOnline = this.store.connectionOpened(conn.userId, conn.lastSeenAt);
+    const contacts = await this.contactsOf(conn.userId);
+    if (await becameOnline) this.publish(conn.userId, true, conn.lastSeenAt, contacts);
+    for (const view of await this.store.get(contacts)) this.outbound.send(conn, { type: 'presence', ...view });
+  }
+
+  async disconnected(conn: Connection, lastSeenAt: number): Promise<void> {
+    if (!(await this.store.connectionClosed(conn.userId, lastSeenAt))) return;
+    this.publish(conn.userId, false, lastSeenAt, await this.contactsOf(conn.userId));
+  }
+
+  heartbeat(conn: Connection): void {
+    this.store.touch(conn.userId, conn.lastSeenAt).catch((err) => this.logger.warn({ err }, 'presence touch failed'));
+  }
+
+  private publish(userId: string, online: boolean, at: number, recipients: string[]): void {
+    if (recipients.length === 0) return;
+    this.signals.publish({ type: 'presence', userId, online, lastSeenAt: new Date(at).toISOString(), recipients });
+  }
+
+  /** Everyone sharing at least one conversation with the user (not the user). */
+  private async contactsOf(userId: string): Promise<string[]> {
+    const contacts = new Set<string>();
+    for (const entry of await this.readModels.getInbox(userId)) for (const m of entry.members) contacts.add(m);
+    contacts.delete(userId);
+    return [...contacts];
+  }
+}
