@@ -1,0 +1,47 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import type { Logger } from 'pino';
+import { UpdateBus } from '../../../libs/bus/src/update-bus.port';
+import { EventStore } from '../../../libs/event-store/src/event-store.port';
+import { EVENT_STORE, LOGGER, READ_MODELS, UPDATE_BUS } from '../../../libs/platform/src/tokens';
+import { ReadModelStore } from '../../../libs/read-models/src/read-model-store.port';
+import { Projector } from './projector';
+
+/**
+ * Runs the Projector inside a Nest app. Expects EVENT_STORE, READ_MODELS, UPDATE_BUS and
+ * LOGGER to be provided globally (EmbeddedInfraModule, or a production infra module).
+ * Starting does not wait for catch-up, so a long log does not delay the app's boot.
+ */
+@Module({
+  providers: [
+    {
+      provide: Projector,
+      inject: [EVENT_STORE, READ_MODELS, UPDATE_BUS, LOGGER],
+      useFactory: (eventStore: EventStore, readModels: ReadModelStore, updateBus: UpdateBus, logger: Logger) =>
+        new Projector({ eventStore, readModels, updateBus, logger: logger.child({ component: 'projector' }) }),
+    },
+  ],
+  exports: [Projector],
+})
+export class ProjectorModule implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  constructor(@Inject(Projector) private readonly projector: Projector) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.projector.start();
+  }
+
+  /** Stops (and drains) before any onApplicationShutdown hook can close the stores under it. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.projector.stop();
+  }
+
+  /** Idempotent: already stopped by beforeApplicationShutdown. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.projector.stop();
+  }
+}
