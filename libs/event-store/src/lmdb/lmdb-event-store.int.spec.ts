@@ -84,6 +84,16 @@ describe('LmdbEventStore specifics', () => {
     expect(await store.readAll()).toHaveLength(1);
   });
 
+  it('rejects ids too long for an LMDB key before reserving anything', async () => {
+    await expect(store.append('x'.repeat(600), newEvents(1), 'any')).rejects.toBeInstanceOf(
+      RangeError,
+    );
+    expect(await store.append('s', newEvents(1), 'no_stream')).toEqual({
+      nextExpectedRevision: 0,
+      position: 1,
+    });
+  });
+
   it('continues streams, positions and hash chains after reopening', async () => {
     await store.append('s', newEvents(2), 'no_stream');
     await store.close();

@@ -12,10 +12,18 @@ import {
   Subscription,
   WrongExpectedRevisionError,
 } from '../event-store.port';
-import { sealEvents } from '../hash-chain';
+import { SealedEvent, sealEvents } from '../hash-chain';
 import { assertIdsUnused, Locate, matchRetry } from './idempotency';
-import { EventLocation, LmdbLayout, MAX_REVISION, StreamHead } from './lmdb-layout';
+import { assertKeySizes, EventLocation, LmdbLayout, MAX_REVISION, StreamHead } from './lmdb-layout';
 import { StreamHeads } from './stream-heads';
+
+interface Reservation {
+  streamId: string;
+  firstRevision: number;
+  firstPosition: number;
+  sealed: SealedEvent[];
+  result: AppendResult;
+}
 
 export interface LmdbEventStoreOptions {
   /** How often subscriptions look for events written by another process. Default 250 ms. */
@@ -82,53 +90,74 @@ export class LmdbEventStore implements EventStore {
   ): Promise<AppendResult> {
     this.assertWritable();
     if (events.length === 0) throw new TypeError('append needs at least one event');
+    assertKeySizes(
+      streamId,
+      events.map((e) => e.metadata.eventId),
+    );
     const retry = matchRetry(this.locate, streamId, events, expected);
-    if (retry)
-      return retry.durable.then(() => ({
-        nextExpectedRevision: retry.nextExpectedRevision,
-        position: retry.position,
-      }));
+    if (retry) {
+      const { nextExpectedRevision, position } = retry;
+      return retry.durable.then(() => ({ nextExpectedRevision, position }));
+    }
     const head = this.heads.get(streamId);
     checkExpected(streamId, expected, head);
     assertIdsUnused(this.locate, events);
 
-    const firstRevision = head.revision + 1;
-    const firstPosition = this.nextPosition;
-    const sealed = sealEvents(streamId, firstRevision, head.hash, events);
-    this.nextPosition += events.length;
-    const last = sealed[sealed.length - 1];
-    this.heads.advance(streamId, {
-      revision: firstRevision + events.length - 1,
-      hash: last.metadata.hash,
-    });
-    const result = {
-      nextExpectedRevision: firstRevision + events.length - 1,
-      position: firstPosition + events.length - 1,
-    };
-
-    // All puts are issued in this event turn, so lmdb-js commits them in one transaction (atomic).
-    const puts = sealed.flatMap((event, i) => {
-      const [revision, position] = [firstRevision + i, firstPosition + i];
-      return [
-        this.layout.events.put(position, { streamId, revision, ...event }),
-        this.layout.streams.put([streamId, revision], position),
-        this.layout.ids.put(event.metadata.eventId, position),
-      ];
-    });
-    const durable = Promise.all(puts).then(
+    const reservation = this.reserve(streamId, head, events);
+    const durable = this.write(reservation).then(
       () => this.settled(streamId, events),
       (err) => this.failed(err),
     );
-    sealed.forEach((event, i) =>
-      this.pendingIds.set(event.metadata.eventId, {
+    reservation.sealed.forEach((event, i) => {
+      const location = {
         streamId,
-        revision: firstRevision + i,
-        position: firstPosition + i,
-        durable,
-      }),
-    );
+        revision: reservation.firstRevision + i,
+        position: reservation.firstPosition + i,
+      };
+      this.pendingIds.set(event.metadata.eventId, { ...location, durable });
+    });
     this.track(durable);
-    return durable.then(() => result);
+    return durable.then(() => reservation.result);
+  }
+
+  /** Seals the events on the head and takes their revisions and positions (synchronously). */
+  private reserve(streamId: string, head: StreamHead, events: NewEvent[]): Reservation {
+    const firstRevision = head.revision + 1;
+    const firstPosition = this.nextPosition;
+    const sealed = sealEvents(streamId, firstRevision, head.hash, events);
+    const lastRevision = firstRevision + events.length - 1;
+    this.nextPosition += events.length;
+    this.heads.advance(streamId, {
+      revision: lastRevision,
+      hash: sealed[sealed.length - 1].metadata.hash,
+    });
+    const result = {
+      nextExpectedRevision: lastRevision,
+      position: firstPosition + events.length - 1,
+    };
+    return { streamId, firstRevision, firstPosition, sealed, result };
+  }
+
+  /**
+   * All puts are issued in this one event turn, so lmdb-js commits them in one transaction
+   * (atomic append). The promise resolves after that transaction is committed and fsynced.
+   */
+  private write({ streamId, firstRevision, firstPosition, sealed }: Reservation): Promise<unknown> {
+    try {
+      const puts = sealed.flatMap((event, i) => {
+        const [revision, position] = [firstRevision + i, firstPosition + i];
+        return [
+          this.layout.events.put(position, { streamId, revision, ...event }),
+          this.layout.streams.put([streamId, revision], position),
+          this.layout.ids.put(event.metadata.eventId, position),
+        ];
+      });
+      return Promise.all(puts);
+    } catch (err) {
+      // e.g. a value msgpack cannot encode: earlier puts of this append may already be queued,
+      // so it is handled like a failed commit.
+      return Promise.reject(err);
+    }
   }
 
   private readonly locate: Locate = (eventId) =>

@@ -1,7 +1,6 @@
 import { Database, open, RootDatabase } from 'lmdb';
 import { ChainedMetadata } from '../../../domain/src';
 import { GENESIS_HASH } from '../hash-chain';
-import { RecordedEvent } from '../event-store.port';
 
 /** Value of the `events` db (key: global position). */
 export interface StoredEvent {
@@ -26,6 +25,17 @@ export interface EventLocation {
 }
 
 export const MAX_REVISION = Number.MAX_SAFE_INTEGER;
+
+/** LMDB keys are limited to ~1978 bytes; stream and event ids are keys (or parts of one). */
+const MAX_ID_BYTES = 512;
+
+/** Checked before anything is reserved, so a put can never fail halfway through an append. */
+export function assertKeySizes(streamId: string, eventIds: string[]): void {
+  for (const id of [streamId, ...eventIds]) {
+    if (Buffer.byteLength(id) > MAX_ID_BYTES)
+      throw new RangeError(`id longer than ${MAX_ID_BYTES} bytes: ${id.slice(0, 40)}…`);
+  }
+}
 
 /**
  * One LMDB environment, three dbs:
@@ -79,9 +89,5 @@ export class LmdbLayout {
     return event && position !== undefined
       ? { streamId: event.streamId, revision: event.revision, position }
       : undefined;
-  }
-
-  recorded(position: number, event: StoredEvent): RecordedEvent {
-    return { ...event, position };
   }
 }
