@@ -3,6 +3,7 @@ import { EmbeddedInfraModule } from '../../../libs/platform/src/embedded-infra.m
 import { AppConfig } from '../../../libs/platform/src/config';
 import { Logger } from '../../../libs/platform/src/logger';
 import { CommandApiModule } from '../../command-api/src/command-api.module';
+import { ProjectorModule } from '../../projector/src/projector.module';
 import { RealtimeGatewayModule } from '../../realtime-gateway/src/realtime-gateway.module';
 
 /** Embedded mode: every app in one process, on one port, with durable data under DATA_DIR. */
@@ -11,7 +12,7 @@ export class AllInOneModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: AllInOneModule,
-      imports: [EmbeddedInfraModule.forRoot(config, logger), CommandApiModule, RealtimeGatewayModule],
+      imports: [EmbeddedInfraModule.forRoot(config, logger), CommandApiModule, ProjectorModule, RealtimeGatewayModule],
     };
   }
 }

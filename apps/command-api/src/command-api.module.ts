@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CHAT_COMMANDS } from '../../../libs/platform/src/tokens';
 import { DevTokenController } from './auth/dev-token.controller';
@@ -20,8 +20,9 @@ import { StartConversationHandler } from './start-conversation/start-conversatio
 
 /**
  * The HTTP command and query API. Needs (globally) EVENT_STORE, READ_MODELS, APP_CONFIG,
- * LOGGER and TokenService; exports CHAT_COMMANDS for in-process callers (the gateway).
+ * LOGGER and TokenService; exports CHAT_COMMANDS (globally) for in-process callers (the gateway).
  */
+@Global()
 @Module({
   imports: [CqrsModule.forRoot()],
   controllers: [
