@@ -25,6 +25,7 @@ class ProjectorInfraShutdown implements OnApplicationShutdown {
     const results = await Promise.allSettled([this.updates.close(), this.events.close(), this.readModels.close()]);
     for (const r of results) if (r.status === 'rejected') this.logger.error({ err: r.reason }, 'closing a store failed');
     this.logger.info('projector stores closed');
+    this.logger.flush();
   }
 }
 
