@@ -107,6 +107,23 @@ describe('HTTP chat, end to end (embedded process)', () => {
     expect((await bob.get('/v1/conversations/' + conversationId + '/receipts')).body.receipts).toContainEqual({ userId: 'bob', deliveredSeq: 100, readSeq: 40 });
   });
 
+  it('serves health, Prometheus metrics, the OpenAPI document and the web page', async () => {
+    expect(await alice.get('/health')).toEqual({ status: 200, body: { status: 'ok' } });
+    const metrics = await alice.get('/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('http_request_duration_seconds_bucket{');
+    expect(metrics.body).toMatch(/chat_commands_total\{type="SendMessage",outcome="appended"\} 1\b/);
+    expect(metrics.body).toMatch(/chat_commands_total\{type="SendMessage",outcome="noop"\} 1\b/);
+    expect(metrics.body).toContain('process_cpu_user_seconds_total');
+    const openapi = await alice.get('/v1/openapi.yaml');
+    expect(openapi.status).toBe(200);
+    for (const route of ['/v1/auth/dev-token:', '/v1/conversations/{id}/messages:', '/v1/me/conversations:', '/v1/conversations/{id}/receipts:'])
+      expect(openapi.body).toContain(route);
+    const page = await fetch(`${server.baseUrl}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+  });
+
   it('stops gracefully on SIGTERM with exit code 0', async () => {
     expect(await server.stop()).toBe(0);
   });
