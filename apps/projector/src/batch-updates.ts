@@ -7,7 +7,12 @@ import {
   toTimelineMessage,
 } from '../../../libs/domain/src';
 import { RecordedEvent } from '../../../libs/event-store/src/event-store.port';
-import { NO_WATERMARKS, ReadModelStore, Watermarks, raiseWatermarks } from '../../../libs/read-models/src';
+import {
+  NO_WATERMARKS,
+  ReadModelStore,
+  Watermarks,
+  raiseWatermarks,
+} from '../../../libs/read-models/src';
 
 /** A stored event the projector understands, with what it needs besides the payload. */
 export interface PositionedEvent {
@@ -21,7 +26,12 @@ export interface PositionedEvent {
 export function toPositioned(recorded: RecordedEvent): PositionedEvent | undefined {
   if (!Object.prototype.hasOwnProperty.call(SCHEMA_VERSION, recorded.type)) return undefined;
   const event = { type: recorded.type, data: recorded.data } as ConversationEvent;
-  return { position: recorded.position, timestamp: recorded.metadata.timestamp, event, ops: project(event) };
+  return {
+    position: recorded.position,
+    timestamp: recorded.metadata.timestamp,
+    event,
+    ops: project(event),
+  };
 }
 
 /** Read-model state the batch's updates depend on, read BEFORE the batch is applied. */
@@ -30,18 +40,26 @@ export interface BatchSnapshot {
   receipts: Map<string, Watermarks>;
 }
 
-const receiptKey = (conversationId: string, userId: string): string => `${conversationId}\u0000${userId}`;
+const receiptKey = (conversationId: string, userId: string): string =>
+  `${conversationId}\u0000${userId}`;
 
-export async function loadSnapshot(readModels: ReadModelStore, events: PositionedEvent[]): Promise<BatchSnapshot> {
+export async function loadSnapshot(
+  readModels: ReadModelStore,
+  events: PositionedEvent[],
+): Promise<BatchSnapshot> {
   const snapshot: BatchSnapshot = { members: new Map(), receipts: new Map() };
   for (const { event } of events) {
     const { conversationId } = event.data;
     if (!snapshot.members.has(conversationId)) {
-      snapshot.members.set(conversationId, (await readModels.getConversation(conversationId))?.members ?? []);
+      snapshot.members.set(
+        conversationId,
+        (await readModels.getConversation(conversationId))?.members ?? [],
+      );
     }
     if (event.type === 'MessageDelivered' || event.type === 'MessageRead') {
       const key = receiptKey(conversationId, event.data.userId);
-      if (!snapshot.receipts.has(key)) snapshot.receipts.set(key, await readModels.getReceipt(conversationId, event.data.userId));
+      if (!snapshot.receipts.has(key))
+        snapshot.receipts.set(key, await readModels.getReceipt(conversationId, event.data.userId));
     }
   }
   return snapshot;
@@ -53,7 +71,10 @@ export async function loadSnapshot(readModels: ReadModelStore, events: Positione
  * ops (`project`) and the store's max rule, so a member added later in the batch does not
  * receive earlier messages, and a member removed later still does.
  */
-export function buildUpdates(events: PositionedEvent[], snapshot: BatchSnapshot): ProjectionUpdate[] {
+export function buildUpdates(
+  events: PositionedEvent[],
+  snapshot: BatchSnapshot,
+): ProjectionUpdate[] {
   const state: BatchState = {
     members: new Map([...snapshot.members].map(([id, list]) => [id, new Set(list)])),
     receipts: new Map(snapshot.receipts),
@@ -77,8 +98,10 @@ function membersOf(state: BatchState, conversationId: string): Set<string> {
 }
 
 function rollForward(state: BatchState, op: ReadModelOp): void {
-  if (op.op === 'addMembers') for (const userId of op.userIds) membersOf(state, op.conversationId).add(userId);
-  if (op.op === 'removeMembers') for (const userId of op.userIds) membersOf(state, op.conversationId).delete(userId);
+  if (op.op === 'addMembers')
+    for (const userId of op.userIds) membersOf(state, op.conversationId).add(userId);
+  if (op.op === 'removeMembers')
+    for (const userId of op.userIds) membersOf(state, op.conversationId).delete(userId);
   if (op.op === 'raiseReceipt') {
     const key = receiptKey(op.conversationId, op.userId);
     const current = state.receipts.get(key);
@@ -86,16 +109,36 @@ function rollForward(state: BatchState, op: ReadModelOp): void {
   }
 }
 
-function updateFor(position: number, event: ConversationEvent, state: BatchState): ProjectionUpdate {
+function updateFor(
+  position: number,
+  event: ConversationEvent,
+  state: BatchState,
+): ProjectionUpdate {
   const { conversationId } = event.data;
   const members = [...membersOf(state, conversationId)];
   switch (event.type) {
     case 'ConversationStarted':
     case 'MembersAdded':
-      return { type: 'membership', position, recipients: members, conversationId, members, added: [...event.data.members], removed: [] };
+      return {
+        type: 'membership',
+        position,
+        recipients: members,
+        conversationId,
+        members,
+        added: [...event.data.members],
+        removed: [],
+      };
     case 'MembersRemoved': {
       const recipients = [...new Set([...members, ...event.data.members])];
-      return { type: 'membership', position, recipients, conversationId, members, added: [], removed: [...event.data.members] };
+      return {
+        type: 'membership',
+        position,
+        recipients,
+        conversationId,
+        members,
+        added: [],
+        removed: [...event.data.members],
+      };
     }
     case 'MessageSent':
       return { type: 'message', position, recipients: members, message: toTimelineMessage(event) };
@@ -104,7 +147,15 @@ function updateFor(position: number, event: ConversationEvent, state: BatchState
       const { userId } = event.data;
       const effective = state.receipts.get(receiptKey(conversationId, userId)) ?? NO_WATERMARKS;
       const { deliveredSeq, readSeq } = effective;
-      return { type: 'receipt', position, recipients: members, conversationId, userId, deliveredSeq, readSeq };
+      return {
+        type: 'receipt',
+        position,
+        recipients: members,
+        conversationId,
+        userId,
+        deliveredSeq,
+        readSeq,
+      };
     }
     default: {
       const unexpected: never = event;

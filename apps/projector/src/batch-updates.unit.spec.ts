@@ -3,7 +3,12 @@ import { BatchSnapshot, PositionedEvent, buildUpdates } from './batch-updates';
 import { added, delivered, read, removed, sent, started } from './testing/chat-history';
 
 const positioned = (events: ConversationEvent[], first = 1): PositionedEvent[] =>
-  events.map((event, i) => ({ position: first + i, timestamp: '2025-01-01T00:00:00.000Z', event, ops: project(event) }));
+  events.map((event, i) => ({
+    position: first + i,
+    timestamp: '2025-01-01T00:00:00.000Z',
+    event,
+    ops: project(event),
+  }));
 
 const emptySnapshot = (): BatchSnapshot => ({ members: new Map(), receipts: new Map() });
 
@@ -31,9 +36,16 @@ describe('buildUpdates', () => {
   });
 
   it('starts from the snapshot taken before the batch', () => {
-    const snapshot: BatchSnapshot = { members: new Map([['c1', ['alice', 'bob']]]), receipts: new Map() };
+    const snapshot: BatchSnapshot = {
+      members: new Map([['c1', ['alice', 'bob']]]),
+      receipts: new Map(),
+    };
     const [update] = buildUpdates(positioned([sent('c1', 9, 'bob')]), snapshot);
-    expect(update).toMatchObject({ type: 'message', recipients: ['alice', 'bob'], message: { seq: 9, senderId: 'bob' } });
+    expect(update).toMatchObject({
+      type: 'message',
+      recipients: ['alice', 'bob'],
+      message: { seq: 9, senderId: 'bob' },
+    });
   });
 
   it('reports effective watermarks as of each receipt event (max rule, read implies delivered, own sends)', () => {
@@ -41,9 +53,16 @@ describe('buildUpdates', () => {
       members: new Map([['c1', ['alice', 'bob']]]),
       receipts: new Map([['c1\u0000bob', { deliveredSeq: 2, readSeq: 1 }]]),
     };
-    const events = positioned([delivered('c1', 'bob', 1), read('c1', 'bob', 3), sent('c1', 5, 'bob'), delivered('c1', 'bob', 4)]);
+    const events = positioned([
+      delivered('c1', 'bob', 1),
+      read('c1', 'bob', 3),
+      sent('c1', 5, 'bob'),
+      delivered('c1', 'bob', 4),
+    ]);
     const receipts = buildUpdates(events, snapshot).filter((u) => u.type === 'receipt');
-    expect(receipts.map((u) => u.type === 'receipt' && [u.userId, u.deliveredSeq, u.readSeq])).toEqual([
+    expect(
+      receipts.map((u) => u.type === 'receipt' && [u.userId, u.deliveredSeq, u.readSeq]),
+    ).toEqual([
       ['bob', 2, 1],
       ['bob', 3, 3],
       ['bob', 5, 5],

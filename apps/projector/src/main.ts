@@ -24,7 +24,9 @@ async function main(): Promise<void> {
   @Module({ imports: [ProjectorInfraModule.forRoot(config, logger), ProjectorModule] })
   class ProjectorAppModule {}
 
-  const app = await NestFactory.createApplicationContext(ProjectorAppModule, { logger: new PinoNestLogger(logger) });
+  const app = await NestFactory.createApplicationContext(ProjectorAppModule, {
+    logger: new PinoNestLogger(logger),
+  });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.init();
   if (process.env.METRICS_PORT) serveMetrics(Number(process.env.METRICS_PORT), logger);

@@ -1,4 +1,11 @@
-import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { join } from 'node:path';
 import { InProcessUpdateBus, UpdateBus } from '../../../libs/bus/src';
 import { EventStore } from '../../../libs/event-store/src/event-store.port';
@@ -22,8 +29,13 @@ class ProjectorInfraShutdown implements OnApplicationShutdown {
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    const results = await Promise.allSettled([this.updates.close(), this.events.close(), this.readModels.close()]);
-    for (const r of results) if (r.status === 'rejected') this.logger.error({ err: r.reason }, 'closing a store failed');
+    const results = await Promise.allSettled([
+      this.updates.close(),
+      this.events.close(),
+      this.readModels.close(),
+    ]);
+    for (const r of results)
+      if (r.status === 'rejected') this.logger.error({ err: r.reason }, 'closing a store failed');
     this.logger.info('projector stores closed');
     this.logger.flush();
   }
@@ -45,9 +57,13 @@ export class ProjectorInfraModule {
         { provide: LOGGER, useValue: logger },
         {
           provide: EVENT_STORE,
-          useFactory: () => LmdbEventStore.open(join(config.dataDir, EVENTS_DIR), { readOnly: true, logger }),
+          useFactory: () =>
+            LmdbEventStore.open(join(config.dataDir, EVENTS_DIR), { readOnly: true, logger }),
         },
-        { provide: READ_MODELS, useFactory: () => LmdbReadModelStore.open(join(config.dataDir, READ_MODELS_DIR)) },
+        {
+          provide: READ_MODELS,
+          useFactory: () => LmdbReadModelStore.open(join(config.dataDir, READ_MODELS_DIR)),
+        },
         { provide: UPDATE_BUS, useFactory: () => new InProcessUpdateBus(logger) },
         ProjectorInfraShutdown,
       ],

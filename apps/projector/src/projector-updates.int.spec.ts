@@ -1,18 +1,34 @@
 import { ProjectionUpdate } from '../../../libs/domain/src';
 import { conversationStreamId } from '../../../libs/domain/src';
 import { PROJECTION_LAG_METRIC, projectionLag } from './projection-lag';
-import { added, appendAll, delivered, read, removed, sent, started, toNewEvent } from './testing/chat-history';
+import {
+  added,
+  appendAll,
+  delivered,
+  read,
+  removed,
+  sent,
+  started,
+  toNewEvent,
+} from './testing/chat-history';
 import { ProjectorHarness, waitFor } from './testing/projector-harness';
 
 const summary = (u: ProjectionUpdate): unknown[] => {
   const recipients = [...u.recipients].sort().join(',');
   if (u.type === 'message') return ['message', u.message.seq, recipients];
   if (u.type === 'receipt') return ['receipt', u.userId, u.deliveredSeq, u.readSeq, recipients];
-  return ['membership', [...u.members].sort().join(','), u.added.join(','), u.removed.join(','), recipients];
+  return [
+    'membership',
+    [...u.members].sort().join(','),
+    u.added.join(','),
+    u.removed.join(','),
+    recipients,
+  ];
 };
 
 const lagCount = async (): Promise<number> =>
-  (await projectionLag.get()).values.find((v) => v.metricName === `${PROJECTION_LAG_METRIC}_count`)?.value ?? 0;
+  (await projectionLag.get()).values.find((v) => v.metricName === `${PROJECTION_LAG_METRIC}_count`)
+    ?.value ?? 0;
 
 describe('Projector on LMDB (published updates)', () => {
   let h: ProjectorHarness;
@@ -56,7 +72,11 @@ describe('Projector on LMDB (published updates)', () => {
 
   it('gives the same updates when the whole history arrives as one batch', async () => {
     // One append of one stream: the projector sees it all in one catch-up page and one apply.
-    await h.eventStore.append(conversationStreamId('c1'), history.map((e) => toNewEvent(e)), 'no_stream');
+    await h.eventStore.append(
+      conversationStreamId('c1'),
+      history.map((e) => toNewEvent(e)),
+      'no_stream',
+    );
     const projector = h.projector();
     await projector.start();
     await projector.caughtUp;
@@ -69,7 +89,11 @@ describe('Projector on LMDB (published updates)', () => {
     h.bus.subscribe((update) => {
       if (update.type !== 'message') return;
       const { conversationId, seq } = update.message;
-      pending.push(h.readModels.getConversation(conversationId).then((view) => void seen.push([seq, view!.lastSeq])));
+      pending.push(
+        h.readModels
+          .getConversation(conversationId)
+          .then((view) => void seen.push([seq, view!.lastSeq])),
+      );
     });
     const projector = h.projector();
     await projector.start();
@@ -81,8 +105,15 @@ describe('Projector on LMDB (published updates)', () => {
   });
 
   it('applies everything in order under back-pressure (tiny queue, many events)', async () => {
-    const events = [started('c1', ['alice', 'bob']), ...Array.from({ length: 300 }, (_, i) => sent('c1', i + 1, i % 2 ? 'alice' : 'bob'))];
-    await h.eventStore.append(conversationStreamId('c1'), events.map((e) => toNewEvent(e)), 'no_stream');
+    const events = [
+      started('c1', ['alice', 'bob']),
+      ...Array.from({ length: 300 }, (_, i) => sent('c1', i + 1, i % 2 ? 'alice' : 'bob')),
+    ];
+    await h.eventStore.append(
+      conversationStreamId('c1'),
+      events.map((e) => toNewEvent(e)),
+      'no_stream',
+    );
     const projector = h.projector({ maxQueuedEvents: 4 });
     await projector.start();
     await projector.caughtUp;

@@ -17,9 +17,19 @@ describe('Projector on LMDB (read models)', () => {
     expect(projector.lastAppliedPosition).toBe(last);
     expect(await h.readModels.getCheckpoint()).toBe(last);
     const c1 = await h.readModels.getConversation('c1');
-    expect({ ...c1, members: [...c1!.members].sort() }).toMatchObject({ title: 'One', members: ['alice', 'bob'], lastSeq: 6 });
-    expect(await h.readModels.getReceipt('c3', 'bob')).toEqual({ userId: 'bob', deliveredSeq: 6, readSeq: 6 });
-    expect((await h.readModels.getMessages('c2', { limit: 100 })).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect({ ...c1, members: [...c1!.members].sort() }).toMatchObject({
+      title: 'One',
+      members: ['alice', 'bob'],
+      lastSeq: 6,
+    });
+    expect(await h.readModels.getReceipt('c3', 'bob')).toEqual({
+      userId: 'bob',
+      deliveredSeq: 6,
+      readSeq: 6,
+    });
+    expect((await h.readModels.getMessages('c2', { limit: 100 })).map((m) => m.seq)).toEqual([
+      1, 2, 3, 4, 5, 6,
+    ]);
   });
 
   it('is idempotent if run twice: re-delivering every event leaves identical read models', async () => {
@@ -100,7 +110,9 @@ describe('Projector on LMDB (read models)', () => {
     const projector = h.projector();
     await projector.start();
     await appendAll(h.eventStore, [started('c1', ['alice', 'bob'])]);
-    const last = await appendAll(h.eventStore, [{ type: 'SomethingNew', data: { conversationId: 'c1' } }]);
+    const last = await appendAll(h.eventStore, [
+      { type: 'SomethingNew', data: { conversationId: 'c1' } },
+    ]);
     await waitFor(() => projector.lastAppliedPosition === last);
     expect(await h.readModels.getCheckpoint()).toBe(last);
     expect(h.updates.map((u) => u.type)).toEqual(['membership']);
@@ -118,6 +130,8 @@ describe('Projector on LMDB (read models)', () => {
     await waitFor(() => projector.lastAppliedPosition === last);
     expect(failures).toBeLessThan(0);
     expect((await h.readModels.getConversation('c3'))!.lastSeq).toBe(2);
-    expect(h.updates.map((u) => u.position)).toEqual((await h.eventStore.readAll()).map((e) => e.position));
+    expect(h.updates.map((u) => u.position)).toEqual(
+      (await h.eventStore.readAll()).map((e) => e.position),
+    );
   });
 });

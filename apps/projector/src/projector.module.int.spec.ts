@@ -33,7 +33,10 @@ describe('ProjectorModule', () => {
     const app = await NestFactory.createApplicationContext(TestAppModule, { logger: false });
     await app.init();
     const projector = app.get(Projector);
-    const last = await appendAll(h.eventStore, [started('c1', ['alice', 'bob']), sent('c1', 1, 'alice')]);
+    const last = await appendAll(h.eventStore, [
+      started('c1', ['alice', 'bob']),
+      sent('c1', 1, 'alice'),
+    ]);
     await waitFor(() => projector.lastAppliedPosition === last);
     await app.close();
 

@@ -22,13 +22,25 @@ import { Projector } from './projector';
     {
       provide: Projector,
       inject: [EVENT_STORE, READ_MODELS, UPDATE_BUS, LOGGER],
-      useFactory: (eventStore: EventStore, readModels: ReadModelStore, updateBus: UpdateBus, logger: Logger) =>
-        new Projector({ eventStore, readModels, updateBus, logger: logger.child({ component: 'projector' }) }),
+      useFactory: (
+        eventStore: EventStore,
+        readModels: ReadModelStore,
+        updateBus: UpdateBus,
+        logger: Logger,
+      ) =>
+        new Projector({
+          eventStore,
+          readModels,
+          updateBus,
+          logger: logger.child({ component: 'projector' }),
+        }),
     },
   ],
   exports: [Projector],
 })
-export class ProjectorModule implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class ProjectorModule
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   constructor(@Inject(Projector) private readonly projector: Projector) {}
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,7 +1,11 @@
 import type { Logger } from 'pino';
 import { ProjectionUpdate } from '../../../libs/domain/src';
 import { UpdateBus } from '../../../libs/bus/src/update-bus.port';
-import { EventStore, RecordedEvent, Subscription } from '../../../libs/event-store/src/event-store.port';
+import {
+  EventStore,
+  RecordedEvent,
+  Subscription,
+} from '../../../libs/event-store/src/event-store.port';
 import { ReadModelStore } from '../../../libs/read-models/src/read-model-store.port';
 import { PositionedEvent, buildUpdates, loadSnapshot, toPositioned } from './batch-updates';
 import { observeLag } from './projection-lag';
@@ -61,7 +65,9 @@ export class Projector {
     if (this.caughtUpSignal.done) this.caughtUpSignal = new CaughtUp();
     const checkpoint = await this.deps.readModels.getCheckpoint();
     this.applied = checkpoint;
-    const subscription = this.deps.eventStore.subscribeToAll({ after: checkpoint }, (event) => this.enqueue(event));
+    const subscription = this.deps.eventStore.subscribeToAll({ after: checkpoint }, (event) =>
+      this.enqueue(event),
+    );
     this.subscription = subscription;
     const signal = this.caughtUpSignal;
     void subscription.caughtUp.then(() => this.idle()).then(() => signal.resolve());
@@ -97,7 +103,8 @@ export class Projector {
   private async enqueue(event: RecordedEvent): Promise<void> {
     this.queue.push(event);
     this.kick();
-    if (this.queue.length >= this.maxQueued) await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+    if (this.queue.length >= this.maxQueued)
+      await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
   }
 
   private kick(): void {
@@ -120,7 +127,10 @@ export class Projector {
       } catch (err) {
         // Only when stopping: drop the rest; the checkpoint was not advanced, so the next
         // start re-delivers them.
-        this.deps.logger.warn({ err, from: batch[0].position }, 'projector stopped before applying a batch');
+        this.deps.logger.warn(
+          { err, from: batch[0].position },
+          'projector stopped before applying a batch',
+        );
         this.queue = [];
         this.releaseWaiters();
       }
@@ -139,19 +149,27 @@ export class Projector {
 
   private async processBatch(batch: RecordedEvent[]): Promise<void> {
     const lastPosition = batch[batch.length - 1].position;
-    const { events, updates } = await this.retrying('apply', () => this.applyBatch(batch, lastPosition));
+    const { events, updates } = await this.retrying('apply', () =>
+      this.applyBatch(batch, lastPosition),
+    );
     this.applied = lastPosition;
     const fresh = (position: number) => position > this.republishUpTo;
     observeLag(events.filter((e) => fresh(e.position)).map((e) => e.timestamp));
     await this.publish(updates.filter((u) => fresh(u.position)));
-    this.deps.logger.debug({ events: batch.length, lastPosition, updates: updates.length }, 'projected batch');
+    this.deps.logger.debug(
+      { events: batch.length, lastPosition, updates: updates.length },
+      'projected batch',
+    );
   }
 
   /** One write transaction for the whole batch; unknown event types only move the checkpoint. */
   private async applyBatch(batch: RecordedEvent[], lastPosition: number) {
     const events = batch.map(toPositioned).filter((e): e is PositionedEvent => e !== undefined);
     const updates = buildUpdates(events, await loadSnapshot(this.deps.readModels, events));
-    await this.deps.readModels.apply(events.flatMap((e) => e.ops), lastPosition);
+    await this.deps.readModels.apply(
+      events.flatMap((e) => e.ops),
+      lastPosition,
+    );
     return { events, updates };
   }
 
@@ -170,7 +188,8 @@ export class Projector {
       try {
         return await action();
       } catch (err) {
-        if (this.stopping) throw new StoppedWhileRetrying(`${what} failed while stopping: ${String(err)}`);
+        if (this.stopping)
+          throw new StoppedWhileRetrying(`${what} failed while stopping: ${String(err)}`);
         this.deps.logger.error({ err, attempt }, `projector ${what} failed; retrying`);
         await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
       }

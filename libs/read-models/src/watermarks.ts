@@ -18,4 +18,5 @@ export function raiseWatermarks(current: Watermarks, raise: Watermarks): Waterma
 }
 
 /** unread = lastSeq − readSeq: derived at query time, so redelivery cannot skew it. */
-export const unreadCount = (lastSeq: number, readSeq: number): number => Math.max(0, lastSeq - readSeq);
+export const unreadCount = (lastSeq: number, readSeq: number): number =>
+  Math.max(0, lastSeq - readSeq);

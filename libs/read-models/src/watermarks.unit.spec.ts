@@ -2,11 +2,15 @@ import { raiseWatermarks, unreadCount } from './watermarks';
 
 describe('raiseWatermarks', () => {
   it('takes the max of each watermark', () => {
-    expect(raiseWatermarks({ deliveredSeq: 5, readSeq: 2 }, { deliveredSeq: 3, readSeq: 4 })).toEqual({ deliveredSeq: 5, readSeq: 4 });
+    expect(
+      raiseWatermarks({ deliveredSeq: 5, readSeq: 2 }, { deliveredSeq: 3, readSeq: 4 }),
+    ).toEqual({ deliveredSeq: 5, readSeq: 4 });
   });
 
   it('lifts delivered to read (read implies delivered)', () => {
-    expect(raiseWatermarks({ deliveredSeq: 1, readSeq: 1 }, { deliveredSeq: 0, readSeq: 6 })).toEqual({ deliveredSeq: 6, readSeq: 6 });
+    expect(
+      raiseWatermarks({ deliveredSeq: 1, readSeq: 1 }, { deliveredSeq: 0, readSeq: 6 }),
+    ).toEqual({ deliveredSeq: 6, readSeq: 6 });
   });
 
   it('is idempotent and order-independent', () => {

@@ -3,7 +3,10 @@ import { ConversationEvent, conversationStreamId } from '../../../../libs/domain
 import { EventStore, NewEvent } from '../../../../libs/event-store/src/event-store.port';
 
 /** Builds conversation events as the command side would store them (specs only). */
-export function toNewEvent(event: ConversationEvent | { type: string; data: object }, timestamp = new Date().toISOString()): NewEvent {
+export function toNewEvent(
+  event: ConversationEvent | { type: string; data: object },
+  timestamp = new Date().toISOString(),
+): NewEvent {
   return {
     type: event.type,
     data: event.data,
@@ -20,9 +23,20 @@ export function toNewEvent(event: ConversationEvent | { type: string; data: obje
 
 const at = '2025-01-01T00:00:00.000Z';
 
-export const started = (conversationId: string, members: string[], title?: string): ConversationEvent => ({
+export const started = (
+  conversationId: string,
+  members: string[],
+  title?: string,
+): ConversationEvent => ({
   type: 'ConversationStarted',
-  data: { conversationId, kind: 'group', members, ...(title ? { title } : {}), startedBy: members[0], startedAt: at },
+  data: {
+    conversationId,
+    kind: 'group',
+    members,
+    ...(title ? { title } : {}),
+    startedBy: members[0],
+    startedAt: at,
+  },
 });
 export const added = (conversationId: string, members: string[]): ConversationEvent => ({
   type: 'MembersAdded',
@@ -45,20 +59,35 @@ export const sent = (conversationId: string, seq: number, senderId: string): Con
     sentAt: new Date(Date.UTC(2025, 0, 1, 0, seq)).toISOString(),
   },
 });
-export const delivered = (conversationId: string, userId: string, upToSeq: number): ConversationEvent => ({
+export const delivered = (
+  conversationId: string,
+  userId: string,
+  upToSeq: number,
+): ConversationEvent => ({
   type: 'MessageDelivered',
   data: { conversationId, userId, upToSeq, deliveredAt: at },
 });
-export const read = (conversationId: string, userId: string, upToSeq: number): ConversationEvent => ({
+export const read = (
+  conversationId: string,
+  userId: string,
+  upToSeq: number,
+): ConversationEvent => ({
   type: 'MessageRead',
   data: { conversationId, userId, upToSeq, readAt: at },
 });
 
 /** Appends events to their conversation streams (one append per event); returns the last position. */
-export async function appendAll(store: EventStore, events: (ConversationEvent | { type: string; data: { conversationId: string } })[]): Promise<number> {
+export async function appendAll(
+  store: EventStore,
+  events: (ConversationEvent | { type: string; data: { conversationId: string } })[],
+): Promise<number> {
   let position = 0;
   for (const event of events) {
-    const result = await store.append(conversationStreamId(event.data.conversationId), [toNewEvent(event)], 'any');
+    const result = await store.append(
+      conversationStreamId(event.data.conversationId),
+      [toNewEvent(event)],
+      'any',
+    );
     position = result.position;
   }
   return position;
@@ -70,7 +99,9 @@ export async function appendAll(store: EventStore, events: (ConversationEvent | 
  */
 export function sampleHistory(rounds: number): ConversationEvent[][] {
   const users = ['alice', 'bob', 'carol', 'dave'];
-  const history: ConversationEvent[][] = [[started('c1', ['alice', 'bob'], 'One'), started('c2', ['bob', 'carol']), started('c3', users)]];
+  const history: ConversationEvent[][] = [
+    [started('c1', ['alice', 'bob'], 'One'), started('c2', ['bob', 'carol']), started('c3', users)],
+  ];
   const seqs: Record<string, number> = { c1: 0, c2: 0, c3: 0 };
   for (let round = 0; round < rounds; round++) {
     const batch: ConversationEvent[] = [];

@@ -72,7 +72,12 @@ describe('InProcessUpdateBus', () => {
 });
 
 describe('InProcessSignalBus', () => {
-  const typing: Signal = { type: 'typing', conversationId: 'c1', userId: 'bob', recipients: ['alice'] };
+  const typing: Signal = {
+    type: 'typing',
+    conversationId: 'c1',
+    userId: 'bob',
+    recipients: ['alice'],
+  };
 
   it('fans out synchronously and survives a throwing subscriber', () => {
     const { errors, logger } = recordingLogger();

@@ -11,7 +11,12 @@ export function applyOp(tables: LmdbTables, op: ReadModelOp): void {
   switch (op.op) {
     case 'upsertConversation': {
       const { conversationId, kind, title, createdAt } = op;
-      tables.conversations.put(conversationId, { conversationId, kind, ...(title !== undefined ? { title } : {}), createdAt });
+      tables.conversations.put(conversationId, {
+        conversationId,
+        kind,
+        ...(title !== undefined ? { title } : {}),
+        createdAt,
+      });
       return;
     }
     case 'addMembers':

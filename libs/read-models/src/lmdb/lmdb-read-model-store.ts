@@ -8,7 +8,13 @@ import {
 } from '../read-model-store.port';
 import { NO_WATERMARKS, unreadCount } from '../watermarks';
 import { applyOp } from './apply-op';
-import { CHECKPOINT_KEY, LmdbTables, newestMessage, openTables, secondKeysWithPrefix } from './lmdb-tables';
+import {
+  CHECKPOINT_KEY,
+  LmdbTables,
+  newestMessage,
+  openTables,
+  secondKeysWithPrefix,
+} from './lmdb-tables';
 
 /**
  * Read models in one embedded LMDB environment (file `read-models.mdb` under `dir`).
@@ -40,7 +46,11 @@ export class LmdbReadModelStore implements ReadModelStore {
   async getConversation(conversationId: string): Promise<ConversationView | undefined> {
     const row = this.tables.conversations.get(conversationId);
     if (!row) return undefined;
-    return { ...row, members: this.membersOf(conversationId), lastSeq: this.lastSeqOf(conversationId) };
+    return {
+      ...row,
+      members: this.membersOf(conversationId),
+      lastSeq: this.lastSeqOf(conversationId),
+    };
   }
 
   async getMessages(conversationId: string, page: MessagePage): Promise<TimelineMessage[]> {
@@ -73,16 +83,26 @@ export class LmdbReadModelStore implements ReadModelStore {
       const row = this.inboxRow(userId, conversationId);
       if (row) rows.push(row);
     }
-    rows.sort((a, b) => compare(b.activity, a.activity) || compare(a.entry.conversationId, b.entry.conversationId));
+    rows.sort(
+      (a, b) =>
+        compare(b.activity, a.activity) || compare(a.entry.conversationId, b.entry.conversationId),
+    );
     return rows.map((row) => row.entry);
   }
 
   async getReceipts(conversationId: string): Promise<ReceiptView[]> {
     const byUser = new Map<string, ReceiptView>();
-    for (const userId of this.membersOf(conversationId)) byUser.set(userId, { userId, ...NO_WATERMARKS });
-    for (const { key, value } of this.tables.receipts.getRange({ start: [conversationId, null as unknown as string] })) {
+    for (const userId of this.membersOf(conversationId))
+      byUser.set(userId, { userId, ...NO_WATERMARKS });
+    for (const { key, value } of this.tables.receipts.getRange({
+      start: [conversationId, null as unknown as string],
+    })) {
       if (key[0] !== conversationId) break;
-      byUser.set(key[1], { userId: key[1], deliveredSeq: value.deliveredSeq, readSeq: value.readSeq });
+      byUser.set(key[1], {
+        userId: key[1],
+        deliveredSeq: value.deliveredSeq,
+        readSeq: value.readSeq,
+      });
     }
     return [...byUser.values()].sort((a, b) => compare(a.userId, b.userId));
   }
@@ -95,7 +115,8 @@ export class LmdbReadModelStore implements ReadModelStore {
   async clear(): Promise<void> {
     const { meta, conversations, members, inbox, messages, receipts } = this.tables;
     // Checkpoint first: if a crash interrupts the wipe, the next start replays from 0.
-    for (const db of [meta, conversations, members, inbox, messages, receipts]) await db.clearAsync();
+    for (const db of [meta, conversations, members, inbox, messages, receipts])
+      await db.clearAsync();
   }
 
   async close(): Promise<void> {
@@ -103,12 +124,16 @@ export class LmdbReadModelStore implements ReadModelStore {
   }
 
   /** One inbox entry plus its activity time (last message, else creation) for sorting. */
-  private inboxRow(userId: string, conversationId: string): { entry: InboxEntry; activity: string } | undefined {
+  private inboxRow(
+    userId: string,
+    conversationId: string,
+  ): { entry: InboxEntry; activity: string } | undefined {
     const row = this.tables.conversations.get(conversationId);
     if (!row) return undefined;
     const lastMessage = newestMessage(this.tables, conversationId);
     const lastSeq = lastMessage?.seq ?? 0;
-    const { deliveredSeq, readSeq } = this.tables.receipts.get([conversationId, userId]) ?? NO_WATERMARKS;
+    const { deliveredSeq, readSeq } =
+      this.tables.receipts.get([conversationId, userId]) ?? NO_WATERMARKS;
     const entry: InboxEntry = {
       conversationId,
       kind: row.kind,

@@ -50,7 +50,10 @@ export function openTables(dir: string): LmdbTables {
 }
 
 /** Second elements of every [prefix, x] key, in key order (null sorts before any value). */
-export function* secondKeysWithPrefix<S extends Key>(db: Database<unknown, [string, S]>, prefix: string): Generator<S> {
+export function* secondKeysWithPrefix<S extends Key>(
+  db: Database<unknown, [string, S]>,
+  prefix: string,
+): Generator<S> {
   for (const key of db.getKeys({ start: [prefix, null] as unknown as [string, S] })) {
     if (key[0] !== prefix) return;
     yield key[1];
@@ -58,7 +61,10 @@ export function* secondKeysWithPrefix<S extends Key>(db: Database<unknown, [stri
 }
 
 /** The newest message of a conversation (highest seq), if any. */
-export function newestMessage(tables: LmdbTables, conversationId: string): TimelineMessage | undefined {
+export function newestMessage(
+  tables: LmdbTables,
+  conversationId: string,
+): TimelineMessage | undefined {
   for (const { value } of tables.messages.getRange({
     start: [conversationId, Infinity],
     end: [conversationId, -Infinity],

@@ -2,7 +2,8 @@ import { ReadModelOp, TimelineMessage } from '../../../domain/src';
 import { ReadModelStore } from '../read-model-store.port';
 
 /** Op builders for specs: small, explicit, and close to what `project` emits. */
-export const at = (minute: number): string => new Date(Date.UTC(2025, 0, 1, 0, minute)).toISOString();
+export const at = (minute: number): string =>
+  new Date(Date.UTC(2025, 0, 1, 0, minute)).toISOString();
 
 export const startConversation = (
   conversationId: string,
@@ -19,7 +20,12 @@ export const startConversation = (
   { op: 'addMembers', conversationId, userIds: members },
 ];
 
-export const message = (conversationId: string, seq: number, senderId = 'alice', minute = seq): TimelineMessage => ({
+export const message = (
+  conversationId: string,
+  seq: number,
+  senderId = 'alice',
+  minute = seq,
+): TimelineMessage => ({
   conversationId,
   seq,
   messageId: `${conversationId}-m${seq}`,
@@ -30,12 +36,22 @@ export const message = (conversationId: string, seq: number, senderId = 'alice',
   sentAt: at(minute),
 });
 
-export const putMessage = (conversationId: string, seq: number, senderId = 'alice', minute = seq): ReadModelOp => ({
+export const putMessage = (
+  conversationId: string,
+  seq: number,
+  senderId = 'alice',
+  minute = seq,
+): ReadModelOp => ({
   op: 'putMessage',
   message: message(conversationId, seq, senderId, minute),
 });
 
-export const raise = (conversationId: string, userId: string, deliveredSeq: number, readSeq: number): ReadModelOp => ({
+export const raise = (
+  conversationId: string,
+  userId: string,
+  deliveredSeq: number,
+  readSeq: number,
+): ReadModelOp => ({
   op: 'raiseReceipt',
   conversationId,
   userId,
@@ -47,7 +63,11 @@ export const raise = (conversationId: string, userId: string, deliveredSeq: numb
  * Everything the store answers about the given conversations and users, in one object, so
  * specs can assert "identical read models" with one toEqual. Members are compared as sets.
  */
-export async function snapshotOf(store: ReadModelStore, conversationIds: string[], userIds: string[]): Promise<object> {
+export async function snapshotOf(
+  store: ReadModelStore,
+  conversationIds: string[],
+  userIds: string[],
+): Promise<object> {
   const conversations: Record<string, unknown> = {};
   for (const id of conversationIds) {
     const view = await store.getConversation(id);

@@ -6,7 +6,10 @@ import { message, putMessage, raise, snapshotOf, startConversation } from './rea
  * The guarantees of ReadModelStore, run against every adapter (LMDB here; ScyllaDB+Redis
  * later). `make` returns a fresh, empty store; the suite closes it after each test.
  */
-export function describeReadModelStoreContract(name: string, make: () => ReadModelStore | Promise<ReadModelStore>): void {
+export function describeReadModelStoreContract(
+  name: string,
+  make: () => ReadModelStore | Promise<ReadModelStore>,
+): void {
   describe(`ReadModelStore contract: ${name}`, () => {
     let store: ReadModelStore;
     beforeEach(async () => {
@@ -32,7 +35,11 @@ function describeConversations(store: () => ReadModelStore): void {
     expect(await store().getMessages('c1', { limit: 10 })).toEqual([]);
     expect(await store().getInbox('alice')).toEqual([]);
     expect(await store().getReceipts('c1')).toEqual([]);
-    expect(await store().getReceipt('c1', 'alice')).toEqual({ userId: 'alice', deliveredSeq: 0, readSeq: 0 });
+    expect(await store().getReceipt('c1', 'alice')).toEqual({
+      userId: 'alice',
+      deliveredSeq: 0,
+      readSeq: 0,
+    });
   });
 
   it('upsertConversation and addMembers create the conversation view', async () => {
@@ -58,14 +65,20 @@ function describeConversations(store: () => ReadModelStore): void {
   it('addMembers and removeMembers change the member set and the inboxes', async () => {
     await store().apply(startConversation('c1', ['alice', 'bob']), 1);
     await store().apply([{ op: 'addMembers', conversationId: 'c1', userIds: ['carol', 'bob'] }], 2);
-    await store().apply([{ op: 'removeMembers', conversationId: 'c1', userIds: ['bob', 'nobody'] }], 3);
+    await store().apply(
+      [{ op: 'removeMembers', conversationId: 'c1', userIds: ['bob', 'nobody'] }],
+      3,
+    );
     expect(sorted((await store().getConversation('c1'))!.members)).toEqual(['alice', 'carol']);
     expect((await store().getInbox('bob')).map((e) => e.conversationId)).toEqual([]);
     expect((await store().getInbox('carol')).map((e) => e.conversationId)).toEqual(['c1']);
   });
 
   it('keeps conversations apart even when one id is a prefix of another', async () => {
-    await store().apply([...startConversation('c1', ['alice']), ...startConversation('c10', ['bob'])], 1);
+    await store().apply(
+      [...startConversation('c1', ['alice']), ...startConversation('c10', ['bob'])],
+      1,
+    );
     await store().apply([putMessage('c1', 1), putMessage('c10', 1), putMessage('c10', 2)], 2);
     expect((await store().getConversation('c1'))!.members).toEqual(['alice']);
     expect((await store().getConversation('c1'))!.lastSeq).toBe(1);
@@ -84,7 +97,9 @@ function describeTimeline(store: () => ReadModelStore): void {
   });
 
   it('stores messages exactly and lastSeq is the highest seq', async () => {
-    expect((await store().getMessages('c1', { afterSeq: 3, limit: 1 }))[0]).toEqual(message('c1', 4));
+    expect((await store().getMessages('c1', { afterSeq: 3, limit: 1 }))[0]).toEqual(
+      message('c1', 4),
+    );
     expect((await store().getConversation('c1'))!.lastSeq).toBe(10);
   });
 
@@ -137,7 +152,10 @@ function describeReceiptsAndInbox(store: () => ReadModelStore): void {
   });
 
   it('raises within one apply see each other (max over the batch)', async () => {
-    await store().apply([raise('c1', 'bob', 2, 1), raise('c1', 'bob', 6, 0), raise('c1', 'bob', 1, 4)], 2);
+    await store().apply(
+      [raise('c1', 'bob', 2, 1), raise('c1', 'bob', 6, 0), raise('c1', 'bob', 1, 4)],
+      2,
+    );
     expect(await receipt('bob')).toEqual({ userId: 'bob', deliveredSeq: 6, readSeq: 4 });
   });
 
@@ -155,7 +173,10 @@ function describeReceiptsAndInbox(store: () => ReadModelStore): void {
   });
 
   it('the inbox shows last message, watermarks and unread = lastSeq − readSeq', async () => {
-    await store().apply([putMessage('c1', 1), raise('c1', 'alice', 1, 1), putMessage('c1', 2, 'carol')], 2);
+    await store().apply(
+      [putMessage('c1', 1), raise('c1', 'alice', 1, 1), putMessage('c1', 2, 'carol')],
+      2,
+    );
     await store().apply([putMessage('c1', 3, 'carol'), raise('c1', 'bob', 3, 1)], 3);
     const [entry] = await store().getInbox('bob');
     expect({ ...entry, members: sorted(entry.members) }).toEqual({
@@ -184,7 +205,11 @@ function describeReceiptsAndInbox(store: () => ReadModelStore): void {
     await store().apply(startConversation('c2', ['bob'], { minute: 30 }), 2);
     await store().apply(startConversation('c3', ['bob'], { minute: 10 }), 3);
     await store().apply([putMessage('c1', 1, 'alice', 60)], 4);
-    expect((await store().getInbox('bob')).map((e) => e.conversationId)).toEqual(['c1', 'c2', 'c3']);
+    expect((await store().getInbox('bob')).map((e) => e.conversationId)).toEqual([
+      'c1',
+      'c2',
+      'c3',
+    ]);
   });
 }
 
@@ -192,9 +217,16 @@ function describeIdempotence(store: () => ReadModelStore): void {
   const history: ReadModelOp[][] = [
     startConversation('c1', ['alice', 'bob'], { title: 'Team' }),
     [putMessage('c1', 1), raise('c1', 'alice', 1, 1)],
-    [{ op: 'addMembers', conversationId: 'c1', userIds: ['carol'] }, putMessage('c1', 2, 'bob'), raise('c1', 'bob', 2, 2)],
+    [
+      { op: 'addMembers', conversationId: 'c1', userIds: ['carol'] },
+      putMessage('c1', 2, 'bob'),
+      raise('c1', 'bob', 2, 2),
+    ],
     [raise('c1', 'carol', 2, 0), raise('c1', 'alice', 2, 2)],
-    [{ op: 'removeMembers', conversationId: 'c1', userIds: ['alice'] }, putMessage('c1', 3, 'carol')],
+    [
+      { op: 'removeMembers', conversationId: 'c1', userIds: ['alice'] },
+      putMessage('c1', 3, 'carol'),
+    ],
   ];
   const applyAll = async (): Promise<void> => {
     for (const [index, ops] of history.entries()) await store().apply(ops, index + 1);
