@@ -3,3 +3,4 @@ export * from './hash-chain';
 export * from './duplicate-event-id.error';
 export * from './catch-up-subscription';
 export * from './lmdb/lmdb-event-store';
+export * from './live-subscriptions';

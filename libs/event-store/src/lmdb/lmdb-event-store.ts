@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { createLogger } from '../../../platform/src/logger';
-import { Signal, startCatchUp } from '../catch-up-subscription';
+import { LiveSubscriptions } from '../live-subscriptions';
 import {
   AppendResult,
   EventStore,
@@ -14,7 +14,7 @@ import {
 } from '../event-store.port';
 import { SealedEvent, sealEvents } from '../hash-chain';
 import { assertIdsUnused, Locate, matchRetry } from './idempotency';
-import { assertKeySizes, EventLocation, LmdbLayout, MAX_REVISION, StreamHead } from './lmdb-layout';
+import { assertKeySizes, EventLocation, LmdbLayout, StreamHead } from './lmdb-layout';
 import { StreamHeads } from './stream-heads';
 
 interface Reservation {
@@ -47,8 +47,7 @@ export class LmdbEventStore implements EventStore {
   private readonly heads: StreamHeads;
   private readonly pendingIds = new Map<string, EventLocation & { durable: Promise<unknown> }>();
   private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly signals = new Set<Signal>();
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions: LiveSubscriptions;
   private nextPosition: number;
   private failure?: unknown;
   private closed = false;
@@ -59,6 +58,8 @@ export class LmdbEventStore implements EventStore {
   ) {
     this.heads = new StreamHeads((streamId) => layout.readHead(streamId));
     this.nextPosition = layout.lastPosition() + 1;
+    const readPage = async (after: number, maxCount: number) => layout.readAll({ after, maxCount });
+    this.subscriptions = new LiveSubscriptions(readPage, options.pollIntervalMs, options.logger);
   }
 
   static open(dir: string, options: LmdbEventStoreOptions = {}): LmdbEventStore {
@@ -166,7 +167,7 @@ export class LmdbEventStore implements EventStore {
   private settled(streamId: string, events: NewEvent[]): void {
     this.heads.settle(streamId);
     for (const { metadata } of events) this.pendingIds.delete(metadata.eventId);
-    for (const signal of this.signals) signal.notify();
+    this.subscriptions.notifyAll();
   }
 
   /**
@@ -194,70 +195,25 @@ export class LmdbEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const backwards = options.direction === 'backwards';
-    const from = options.fromRevision ?? (backwards ? MAX_REVISION : 0);
-    const range = backwards
-      ? {
-          start: [streamId, from] as [string, number],
-          end: [streamId, -1] as [string, number],
-          reverse: true,
-        }
-      : {
-          start: [streamId, from] as [string, number],
-          end: [streamId, MAX_REVISION] as [string, number],
-        };
-    const events: RecordedEvent[] = [];
-    for (const { value: position } of this.layout.streams.getRange({
-      ...range,
-      limit: options.maxCount,
-    })) {
-      const event = this.layout.events.get(position);
-      if (event) events.push({ ...event, position });
-    }
-    return events;
+    return this.layout.readStream(streamId, options);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const events: RecordedEvent[] = [];
-    const range = { start: Math.floor(options.after ?? 0) + 1, limit: options.maxCount };
-    for (const { key, value } of this.layout.events.getRange(range))
-      events.push({ ...value, position: key });
-    return events;
+    return this.layout.readAll(options);
   }
 
   subscribeToAll(
     options: { after?: number },
     handler: (event: RecordedEvent) => Promise<void> | void,
   ): Subscription {
-    const signal = new Signal();
-    this.signals.add(signal);
-    const inner = startCatchUp(
-      {
-        after: options.after ?? 0,
-        readPage: (after, maxCount) => this.readAll({ after, maxCount }),
-        signal,
-        pollIntervalMs: this.options.pollIntervalMs,
-        logger: this.options.logger,
-      },
-      handler,
-    );
-    const subscription: Subscription = {
-      caughtUp: inner.caughtUp,
-      stop: async () => {
-        await inner.stop();
-        this.signals.delete(signal);
-        this.subscriptions.delete(subscription);
-      },
-    };
-    this.subscriptions.add(subscription);
-    return subscription;
+    return this.subscriptions.subscribe(options.after ?? 0, handler);
   }
 
   /** Stops subscriptions, waits for every queued append to be durable (or fail), closes the env. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.subscriptions.stopAll();
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
     await this.layout.root.close();
   }

@@ -1,6 +1,7 @@
 import { Database, open, RootDatabase } from 'lmdb';
 import { ChainedMetadata } from '../../../domain/src';
 import { GENESIS_HASH } from '../hash-chain';
+import { ReadAllOptions, ReadStreamOptions, RecordedEvent } from '../event-store.port';
 
 /** Value of the `events` db (key: global position). */
 export interface StoredEvent {
@@ -89,5 +90,33 @@ export class LmdbLayout {
     return event && position !== undefined
       ? { streamId: event.streamId, revision: event.revision, position }
       : undefined;
+  }
+
+  /** Committed events of one stream (see ReadStreamOptions). */
+  readStream(streamId: string, options: ReadStreamOptions): RecordedEvent[] {
+    const backwards = options.direction === 'backwards';
+    const from = options.fromRevision ?? (backwards ? MAX_REVISION : 0);
+    const end: [string, number] = [streamId, backwards ? -1 : MAX_REVISION];
+    const range = {
+      start: [streamId, from] as [string, number],
+      end,
+      reverse: backwards,
+      limit: options.maxCount,
+    };
+    const events: RecordedEvent[] = [];
+    for (const { value: position } of this.streams.getRange(range)) {
+      const event = this.events.get(position);
+      if (event) events.push({ ...event, position });
+    }
+    return events;
+  }
+
+  /** Committed events with position > after, in position order. */
+  readAll(options: ReadAllOptions): RecordedEvent[] {
+    const range = { start: Math.floor(options.after ?? 0) + 1, limit: options.maxCount };
+    const events: RecordedEvent[] = [];
+    for (const { key, value } of this.events.getRange(range))
+      events.push({ ...value, position: key });
+    return events;
   }
 }
