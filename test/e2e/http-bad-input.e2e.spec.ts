@@ -2,7 +2,14 @@ import { createSigner } from 'fast-jwt';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually } from '../support/eventually';
-import { Api, ApiResponse, ServerProcess, api, devToken, startServer } from '../support/server-process';
+import {
+  Api,
+  ApiResponse,
+  ServerProcess,
+  api,
+  devToken,
+  startServer,
+} from '../support/server-process';
 
 /**
  * Every kind of bad request gets its 4xx `{error:{code,message}}` (never a stack trace), and
@@ -22,10 +29,16 @@ describe('HTTP bad input, end to end (embedded process)', () => {
     alice = api(server.baseUrl, await devToken(server.baseUrl, 'alice'));
     carol = api(server.baseUrl, await devToken(server.baseUrl, 'carol'));
     anonymous = api(server.baseUrl);
-    conversationId = (await alice.post('/v1/conversations', { kind: 'direct', members: ['bob'] })).body.conversationId;
+    conversationId = (await alice.post('/v1/conversations', { kind: 'direct', members: ['bob'] }))
+      .body.conversationId;
     path = `/v1/conversations/${conversationId}`;
-    expect((await alice.post(`${path}/messages`, { clientMessageId: 'first', body: 'first' })).body.seq).toBe(1);
-    await eventually(() => alice.get(`${path}/messages`), (r) => r.body.messages?.length === 1);
+    expect(
+      (await alice.post(`${path}/messages`, { clientMessageId: 'first', body: 'first' })).body.seq,
+    ).toBe(1);
+    await eventually(
+      () => alice.get(`${path}/messages`),
+      (r) => r.body.messages?.length === 1,
+    );
   });
   afterAll(async () => {
     await server?.kill();
@@ -59,13 +72,22 @@ describe('HTTP bad input, end to end (embedded process)', () => {
       ['an empty body', { clientMessageId: 'a', body: '' }, 'body'],
       ['a body of 100,001 characters', { clientMessageId: 'a', body: 'x'.repeat(100_001) }, 'body'],
       ['an array instead of an object', [{ clientMessageId: 'a', body: 'hi' }], 'body'],
-      ['a bad attachment', { clientMessageId: 'a', body: 'hi', attachments: [{ mediaId: 'm' }] }, 'attachments[0]'],
+      [
+        'a bad attachment',
+        { clientMessageId: 'a', body: 'hi', attachments: [{ mediaId: 'm' }] },
+        'attachments[0]',
+      ],
     ])('send with %s → 400 invalid_request naming the field', async (_name, body, field) => {
       expectError(await send(alice, body), 400, 'invalid_request', field);
     });
 
     it('a body of 50,001 emoji (100,002 UTF-16 units) is over the limit too', async () => {
-      expectError(await send(alice, { clientMessageId: 'a', body: '😀'.repeat(50_001) }), 400, 'invalid_request', 'body');
+      expectError(
+        await send(alice, { clientMessageId: 'a', body: '😀'.repeat(50_001) }),
+        400,
+        'invalid_request',
+        'body',
+      );
     });
 
     it.each([
@@ -95,18 +117,31 @@ describe('HTTP bad input, end to end (embedded process)', () => {
     });
 
     it('a body over 1 MiB → 413 payload_too_large', async () => {
-      const res = await alice.raw('POST', `${path}/messages`, JSON.stringify({ clientMessageId: 'big', body: 'x'.repeat(1_100_000) }), json);
+      const res = await alice.raw(
+        'POST',
+        `${path}/messages`,
+        JSON.stringify({ clientMessageId: 'big', body: 'x'.repeat(1_100_000) }),
+        json,
+      );
       expectError(res, 413, 'payload_too_large');
     });
 
     it('an unsupported content type → 415', async () => {
-      expectError(await alice.raw('POST', `${path}/messages`, '<x/>', { 'content-type': 'application/xml' }), 415, 'unsupported_media_type');
+      expectError(
+        await alice.raw('POST', `${path}/messages`, '<x/>', { 'content-type': 'application/xml' }),
+        415,
+        'unsupported_media_type',
+      );
     });
   });
 
   describe('refused by the rules → 403/404/422', () => {
     it('a non-member can neither send nor read', async () => {
-      expectError(await send(carol, { clientMessageId: 'c1', body: 'let me in' }), 403, 'not_a_member');
+      expectError(
+        await send(carol, { clientMessageId: 'c1', body: 'let me in' }),
+        403,
+        'not_a_member',
+      );
       expectError(await carol.get(`${path}/messages`), 403, 'not_a_member');
       expectError(await carol.get(path), 403, 'not_a_member');
       expectError(await carol.get(`${path}/receipts`), 403, 'not_a_member');
@@ -116,18 +151,34 @@ describe('HTTP bad input, end to end (embedded process)', () => {
 
     it('an unknown conversation → 404 conversation_not_found', async () => {
       const unknown = '/v1/conversations/00000000-0000-0000-0000-000000000000';
-      expectError(await alice.post(`${unknown}/messages`, { clientMessageId: 'u', body: 'hi' }), 404, 'conversation_not_found');
+      expectError(
+        await alice.post(`${unknown}/messages`, { clientMessageId: 'u', body: 'hi' }),
+        404,
+        'conversation_not_found',
+      );
       expectError(await alice.get(`${unknown}/messages`), 404, 'conversation_not_found');
-      expectError(await alice.get('/v1/conversations/not%20an%20id'), 404, 'conversation_not_found');
+      expectError(
+        await alice.get('/v1/conversations/not%20an%20id'),
+        404,
+        'conversation_not_found',
+      );
     });
 
     it('a whitespace-only body, a watermark past the last seq, a direct membership change → 422/403', async () => {
       expectError(await send(alice, { clientMessageId: 'w', body: '   ' }), 422, 'invalid_body');
       expectError(await alice.post(`${path}/read`, { upToSeq: 2 }), 422, 'seq_out_of_range');
       expectError(await alice.post(`${path}/members`, { add: ['carol'] }), 403, 'not_allowed');
-      expectError(await alice.post('/v1/conversations', { kind: 'direct', members: ['bob', 'carol'] }), 422, 'invalid_members');
+      expectError(
+        await alice.post('/v1/conversations', { kind: 'direct', members: ['bob', 'carol'] }),
+        422,
+        'invalid_members',
+      );
       const tooMany = Array.from({ length: 100 }, (_, i) => `user${i}`);
-      expectError(await alice.post('/v1/conversations', { kind: 'group', members: tooMany }), 422, 'group_too_large');
+      expectError(
+        await alice.post('/v1/conversations', { kind: 'group', members: tooMany }),
+        422,
+        'group_too_large',
+      );
     });
 
     it('unknown routes → 404 not_found', async () => {
@@ -143,16 +194,34 @@ describe('HTTP bad input, end to end (embedded process)', () => {
     it.each([
       ['no token', () => anonymous],
       ['a garbage token', () => withToken('not.a.jwt')],
-      ['a forged token (other secret)', () => withToken(createSigner({ key: 'not-the-secret' })({ sub: 'alice', roles: ['user'] }))],
-      ['an expired token', () => withToken(createSigner({ key: secret(), expiresIn: 1000, clockTimestamp: Date.now() - 3_600_000 })({ sub: 'alice' }))],
-      ['an unsigned (alg none) token', () => withToken(createSigner({ algorithm: 'none' })({ sub: 'alice' }))],
+      [
+        'a forged token (other secret)',
+        () => withToken(createSigner({ key: 'not-the-secret' })({ sub: 'alice', roles: ['user'] })),
+      ],
+      [
+        'an expired token',
+        () =>
+          withToken(
+            createSigner({
+              key: secret(),
+              expiresIn: 1000,
+              clockTimestamp: Date.now() - 3_600_000,
+            })({ sub: 'alice' }),
+          ),
+      ],
+      [
+        'an unsigned (alg none) token',
+        () => withToken(createSigner({ algorithm: 'none' })({ sub: 'alice' })),
+      ],
     ])('%s', async (_name, who) => {
       expectError(await send(who(), { clientMessageId: 't', body: 'hi' }), 401, 'invalid_token');
       expectError(await who().get('/v1/me/conversations'), 401, 'invalid_token');
     });
 
     it('a non-Bearer Authorization header', async () => {
-      const res = await anonymous.raw('GET', '/v1/me/conversations', undefined, { authorization: 'Basic YWxpY2U6eA==' });
+      const res = await anonymous.raw('GET', '/v1/me/conversations', undefined, {
+        authorization: 'Basic YWxpY2U6eA==',
+      });
       expectError(res, 401, 'invalid_token');
     });
 
@@ -170,14 +239,22 @@ describe('HTTP bad input, end to end (embedded process)', () => {
 
   it('left the store unchanged: same read side, and the next valid send gets seq 2', async () => {
     const messages = (await alice.get(`${path}/messages`)).body.messages;
-    expect(messages.map((m: { seq: number; body: string }) => [m.seq, m.body])).toEqual([[1, 'first']]);
+    expect(messages.map((m: { seq: number; body: string }) => [m.seq, m.body])).toEqual([
+      [1, 'first'],
+    ]);
     expect((await alice.get(path)).body).toMatchObject({ lastSeq: 1 });
     expect((await carol.get('/v1/me/conversations')).body).toEqual({ conversations: [] });
     expect((await alice.get('/v1/me/conversations')).body.conversations).toHaveLength(1);
 
-    expect(await send(alice, { clientMessageId: 'second', body: 'second' })).toEqual({ status: 201, body: { messageId: expect.any(String), seq: 2 } });
+    expect(await send(alice, { clientMessageId: 'second', body: 'second' })).toEqual({
+      status: 201,
+      body: { messageId: expect.any(String), seq: 2 },
+    });
     const longest = await send(alice, { clientMessageId: 'longest', body: 'y'.repeat(100_000) });
     expect(longest).toEqual({ status: 201, body: { messageId: expect.any(String), seq: 3 } });
-    await eventually(() => alice.get(`${path}/messages`), (r) => r.body.messages?.length === 3);
+    await eventually(
+      () => alice.get(`${path}/messages`),
+      (r) => r.body.messages?.length === 3,
+    );
   });
 });

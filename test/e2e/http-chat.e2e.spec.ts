@@ -24,9 +24,12 @@ describe('HTTP chat, end to end (embedded process)', () => {
     await server?.kill();
   });
 
-  const messagesAfter = (who: Api, query: string) => who.get(`/v1/conversations/${conversationId}/messages?${query}`);
-  const seqsOf = (res: { body: { messages: { seq: number }[] } }) => res.body.messages.map((m) => m.seq);
-  const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  const messagesAfter = (who: Api, query: string) =>
+    who.get(`/v1/conversations/${conversationId}/messages?${query}`);
+  const seqsOf = (res: { body: { messages: { seq: number }[] } }) =>
+    res.body.messages.map((m) => m.seq);
+  const range = (from: number, to: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
   it('creates one direct conversation per pair (the second create returns the same id)', async () => {
     const created = await alice.post('/v1/conversations', { kind: 'direct', members: ['bob'] });
@@ -38,7 +41,10 @@ describe('HTTP chat, end to end (embedded process)', () => {
 
   it('acknowledges 100 concurrent sends with dense seqs 1..100', async () => {
     const sends = range(1, 100).map(async (i) => {
-      const res = await alice.post(`/v1/conversations/${conversationId}/messages`, { clientMessageId: `m-${i}`, body: `hello ${i}` });
+      const res = await alice.post(`/v1/conversations/${conversationId}/messages`, {
+        clientMessageId: `m-${i}`,
+        body: `hello ${i}`,
+      });
       expect(res.status).toBe(201);
       acks.set(`m-${i}`, res.body);
     });
@@ -48,9 +54,15 @@ describe('HTTP chat, end to end (embedded process)', () => {
   });
 
   it('answers a retried send with the original messageId and seq, without a new message', async () => {
-    const retry = await alice.post(`/v1/conversations/${conversationId}/messages`, { clientMessageId: 'm-50', body: 'hello 50' });
+    const retry = await alice.post(`/v1/conversations/${conversationId}/messages`, {
+      clientMessageId: 'm-50',
+      body: 'hello 50',
+    });
     expect(retry).toEqual({ status: 201, body: acks.get('m-50') });
-    const view = await eventually(() => bob.get(`/v1/conversations/${conversationId}`), (r) => r.body.lastSeq === 100);
+    const view = await eventually(
+      () => bob.get(`/v1/conversations/${conversationId}`),
+      (r) => r.body.lastSeq === 100,
+    );
     expect(view.body).toMatchObject({ conversationId, kind: 'direct', lastSeq: 100 });
     expect([...view.body.members].sort()).toEqual(['alice', 'bob']);
   });
@@ -64,27 +76,58 @@ describe('HTTP chat, end to end (embedded process)', () => {
     const all = [...seqsOf(await messagesAfter(bob, 'afterSeq=0&limit=200'))];
     expect(all).toEqual(range(1, 100));
     const page = await messagesAfter(bob, 'afterSeq=9&limit=1');
-    expect(page.body.messages[0]).toMatchObject({ conversationId, seq: 10, senderId: 'alice', ...byClientId(10) });
+    expect(page.body.messages[0]).toMatchObject({
+      conversationId,
+      seq: 10,
+      senderId: 'alice',
+      ...byClientId(10),
+    });
   });
 
-  const byClientId = (i: number) => ({ clientMessageId: `m-${i}`, messageId: acks.get(`m-${i}`)!.messageId, body: `hello ${i}` });
+  const byClientId = (i: number) => ({
+    clientMessageId: `m-${i}`,
+    messageId: acks.get(`m-${i}`)!.messageId,
+    body: `hello ${i}`,
+  });
 
   it('keeps receipts as rising watermarks and derives unread counts from them', async () => {
     const path = `/v1/conversations/${conversationId}`;
-    expect(await bob.post(`${path}/delivered`, { upToSeq: 100 })).toEqual({ status: 200, body: { deliveredSeq: 100, readSeq: 0 } });
-    expect(await bob.post(`${path}/read`, { upToSeq: 40 })).toEqual({ status: 200, body: { deliveredSeq: 100, readSeq: 40 } });
+    expect(await bob.post(`${path}/delivered`, { upToSeq: 100 })).toEqual({
+      status: 200,
+      body: { deliveredSeq: 100, readSeq: 0 },
+    });
+    expect(await bob.post(`${path}/read`, { upToSeq: 40 })).toEqual({
+      status: 200,
+      body: { deliveredSeq: 100, readSeq: 40 },
+    });
     // Lower watermarks are no-ops, not errors.
-    expect(await bob.post(`${path}/read`, { upToSeq: 30 })).toEqual({ status: 200, body: { deliveredSeq: 100, readSeq: 40 } });
-    expect(await bob.post(`${path}/delivered`, { upToSeq: 20 })).toEqual({ status: 200, body: { deliveredSeq: 100, readSeq: 40 } });
+    expect(await bob.post(`${path}/read`, { upToSeq: 30 })).toEqual({
+      status: 200,
+      body: { deliveredSeq: 100, readSeq: 40 },
+    });
+    expect(await bob.post(`${path}/delivered`, { upToSeq: 20 })).toEqual({
+      status: 200,
+      body: { deliveredSeq: 100, readSeq: 40 },
+    });
 
-    const inbox = await eventually(() => bob.get('/v1/me/conversations'), (r) => r.body.conversations?.[0]?.readSeq === 40);
+    const inbox = await eventually(
+      () => bob.get('/v1/me/conversations'),
+      (r) => r.body.conversations?.[0]?.readSeq === 40,
+    );
     expect(inbox.body.conversations).toHaveLength(1);
-    expect(inbox.body.conversations[0]).toMatchObject({ conversationId, lastSeq: 100, unreadCount: 60, lastMessage: { seq: 100 } });
+    expect(inbox.body.conversations[0]).toMatchObject({
+      conversationId,
+      lastSeq: 100,
+      unreadCount: 60,
+      lastMessage: { seq: 100 },
+    });
     const aliceInbox = await alice.get('/v1/me/conversations');
     expect(aliceInbox.body.conversations[0]).toMatchObject({ conversationId, unreadCount: 0 });
 
     const receipts = await bob.get(`${path}/receipts`);
-    const byUser = Object.fromEntries(receipts.body.receipts.map((r: { userId: string }) => [r.userId, r]));
+    const byUser = Object.fromEntries(
+      receipts.body.receipts.map((r: { userId: string }) => [r.userId, r]),
+    );
     expect(byUser.bob).toEqual({ userId: 'bob', deliveredSeq: 100, readSeq: 40 });
     expect(byUser.alice).toEqual({ userId: 'alice', deliveredSeq: 100, readSeq: 100 });
   });
@@ -96,15 +139,30 @@ describe('HTTP chat, end to end (embedded process)', () => {
     alice = api(server.baseUrl, aliceToken);
     bob = api(server.baseUrl, await devToken(server.baseUrl, 'bob'));
 
-    const page = await eventually(() => messagesAfter(bob, 'afterSeq=0&limit=200'), (r) => r.body.messages?.length === 100);
-    for (const message of page.body.messages) expect(acks.get(message.clientMessageId)).toEqual({ messageId: message.messageId, seq: message.seq });
+    const page = await eventually(
+      () => messagesAfter(bob, 'afterSeq=0&limit=200'),
+      (r) => r.body.messages?.length === 100,
+    );
+    for (const message of page.body.messages)
+      expect(acks.get(message.clientMessageId)).toEqual({
+        messageId: message.messageId,
+        seq: message.seq,
+      });
 
-    const retry = await alice.post(`/v1/conversations/${conversationId}/messages`, { clientMessageId: 'm-7', body: 'hello 7' });
+    const retry = await alice.post(`/v1/conversations/${conversationId}/messages`, {
+      clientMessageId: 'm-7',
+      body: 'hello 7',
+    });
     expect(retry).toEqual({ status: 201, body: acks.get('m-7') });
-    const next = await alice.post(`/v1/conversations/${conversationId}/messages`, { clientMessageId: 'm-101', body: 'after restart' });
+    const next = await alice.post(`/v1/conversations/${conversationId}/messages`, {
+      clientMessageId: 'm-101',
+      body: 'after restart',
+    });
     expect(next.status).toBe(201);
     expect(next.body.seq).toBe(101);
-    expect((await bob.get('/v1/conversations/' + conversationId + '/receipts')).body.receipts).toContainEqual({ userId: 'bob', deliveredSeq: 100, readSeq: 40 });
+    expect(
+      (await bob.get('/v1/conversations/' + conversationId + '/receipts')).body.receipts,
+    ).toContainEqual({ userId: 'bob', deliveredSeq: 100, readSeq: 40 });
   });
 
   it('serves health, Prometheus metrics, the OpenAPI document and the web page', async () => {
@@ -112,12 +170,19 @@ describe('HTTP chat, end to end (embedded process)', () => {
     const metrics = await alice.get('/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.body).toContain('http_request_duration_seconds_bucket{');
-    expect(metrics.body).toMatch(/chat_commands_total\{type="SendMessage",outcome="appended"\} 1\b/);
+    expect(metrics.body).toMatch(
+      /chat_commands_total\{type="SendMessage",outcome="appended"\} 1\b/,
+    );
     expect(metrics.body).toMatch(/chat_commands_total\{type="SendMessage",outcome="noop"\} 1\b/);
     expect(metrics.body).toContain('process_cpu_user_seconds_total');
     const openapi = await alice.get('/v1/openapi.yaml');
     expect(openapi.status).toBe(200);
-    for (const route of ['/v1/auth/dev-token:', '/v1/conversations/{id}/messages:', '/v1/me/conversations:', '/v1/conversations/{id}/receipts:'])
+    for (const route of [
+      '/v1/auth/dev-token:',
+      '/v1/conversations/{id}/messages:',
+      '/v1/me/conversations:',
+      '/v1/conversations/{id}/receipts:',
+    ])
       expect(openapi.body).toContain(route);
     const page = await fetch(`${server.baseUrl}/`);
     expect(page.status).toBe(200);

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- test JSON bodies are checked by assertions, not by types */
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,7 +40,14 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
   const dataDir = opts.dataDir ?? newDataDir();
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...opts.env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      ...opts.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -83,7 +91,11 @@ function handle(
   };
 }
 
-async function waitForPort(out: () => string, exited: Promise<number | null>, timeoutMs: number): Promise<number> {
+async function waitForPort(
+  out: () => string,
+  exited: Promise<number | null>,
+  timeoutMs: number,
+): Promise<number> {
   let gone: number | null | undefined;
   void exited.then((code) => (gone = code ?? -1));
   const deadline = Date.now() + timeoutMs;
@@ -135,7 +147,8 @@ export async function devToken(baseUrl: string, userId: string): Promise<string>
     body: JSON.stringify({ userId }),
   });
   const body = (await res.json()) as { token?: string };
-  if (res.status !== 200 || !body.token) throw new Error(`dev-token ${res.status}: ${JSON.stringify(body)}`);
+  if (res.status !== 200 || !body.token)
+    throw new Error(`dev-token ${res.status}: ${JSON.stringify(body)}`);
   return body.token;
 }
 
@@ -148,14 +161,28 @@ export interface Api {
   get<T = any>(path: string): Promise<ApiResponse<T>>;
   post<T = any>(path: string, body?: unknown): Promise<ApiResponse<T>>;
   /** Raw request: the body string is sent as is (malformed JSON, oversize bodies…). */
-  raw<T = any>(method: string, path: string, body?: string, headers?: Record<string, string>): Promise<ApiResponse<T>>;
+  raw<T = any>(
+    method: string,
+    path: string,
+    body?: string,
+    headers?: Record<string, string>,
+  ): Promise<ApiResponse<T>>;
 }
 
 /** A tiny JSON client bound to one base URL and bearer token (omit the token for anonymous calls). */
 export function api(baseUrl: string, token?: string): Api {
   const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  const raw = async (method: string, path: string, body?: string, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${baseUrl}${path}`, { method, body, headers: { ...auth, ...headers } });
+  const raw = async (
+    method: string,
+    path: string,
+    body?: string,
+    headers: Record<string, string> = {},
+  ) => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      body,
+      headers: { ...auth, ...headers },
+    });
     const text = await res.text();
     let parsed: unknown = text;
     try {
@@ -169,6 +196,11 @@ export function api(baseUrl: string, token?: string): Api {
     raw,
     get: (path) => raw('GET', path),
     post: (path, body) =>
-      raw('POST', path, body === undefined ? undefined : JSON.stringify(body), body === undefined ? {} : { 'content-type': 'application/json' }),
+      raw(
+        'POST',
+        path,
+        body === undefined ? undefined : JSON.stringify(body),
+        body === undefined ? {} : { 'content-type': 'application/json' },
+      ),
   };
 }

@@ -12,7 +12,12 @@ export class AllInOneModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: AllInOneModule,
-      imports: [EmbeddedInfraModule.forRoot(config, logger), CommandApiModule, ProjectorModule, RealtimeGatewayModule],
+      imports: [
+        EmbeddedInfraModule.forRoot(config, logger),
+        CommandApiModule,
+        ProjectorModule,
+        RealtimeGatewayModule,
+      ],
     };
   }
 }

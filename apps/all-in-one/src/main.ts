@@ -1,6 +1,10 @@
 import 'reflect-metadata';
 import { loadConfig } from '../../../libs/platform/src/config';
-import { closeOnSignals, createHttpApp, listen } from '../../../libs/platform/src/http/create-http-app';
+import {
+  closeOnSignals,
+  createHttpApp,
+  listen,
+} from '../../../libs/platform/src/http/create-http-app';
 import { createLogger } from '../../../libs/platform/src/logger';
 import { AllInOneModule } from './app.module';
 import { serveWebPage } from './web-page';

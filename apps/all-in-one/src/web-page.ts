@@ -16,10 +16,18 @@ const NOT_BUILT = `<!doctype html><html><head><meta charset="utf-8"><title>chat<
 export async function serveWebPage(app: NestFastifyApplication): Promise<void> {
   const root = webDir();
   if (existsSync(resolve(root, 'index.html'))) {
-    await app.register(fastifyStatic as never, { root, prefix: '/', wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic as never, {
+      root,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+    });
     return;
   }
-  app.getHttpAdapter().getInstance().get('/', (_request, reply) => {
-    reply.type('text/html; charset=utf-8').send(NOT_BUILT);
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get('/', (_request, reply) => {
+      reply.type('text/html; charset=utf-8').send(NOT_BUILT);
+    });
 }

@@ -1,7 +1,11 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { EmbeddedInfraModule } from '../../../libs/platform/src/embedded-infra.module';
-import { closeOnSignals, createHttpApp, listen } from '../../../libs/platform/src/http/create-http-app';
+import {
+  closeOnSignals,
+  createHttpApp,
+  listen,
+} from '../../../libs/platform/src/http/create-http-app';
 import { loadConfig } from '../../../libs/platform/src/config';
 import { createLogger } from '../../../libs/platform/src/logger';
 import { CommandApiModule } from './command-api.module';

@@ -14,6 +14,16 @@ export interface ChatCommands {
     attachments?: Attachment[];
     correlationId?: string;
   }): Promise<{ messageId: string; seq: number }>;
-  markDelivered(cmd: { actor: string; conversationId: string; upToSeq: number; correlationId?: string }): Promise<void>;
-  markRead(cmd: { actor: string; conversationId: string; upToSeq: number; correlationId?: string }): Promise<void>;
+  markDelivered(cmd: {
+    actor: string;
+    conversationId: string;
+    upToSeq: number;
+    correlationId?: string;
+  }): Promise<void>;
+  markRead(cmd: {
+    actor: string;
+    conversationId: string;
+    upToSeq: number;
+    correlationId?: string;
+  }): Promise<void>;
 }

@@ -1,4 +1,11 @@
-import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { join } from 'node:path';
 import { InProcessSignalBus, InProcessUpdateBus, SignalBus, UpdateBus } from '../../bus/src';
 import { EventStore } from '../../event-store/src/event-store.port';
@@ -30,7 +37,8 @@ class EmbeddedInfraShutdown implements OnApplicationShutdown {
     await Promise.allSettled([this.updates.close(), this.signals.close()]);
     // The event store waits for queued appends to be durable before closing.
     const results = await Promise.allSettled([this.events.close(), this.readModels.close()]);
-    for (const r of results) if (r.status === 'rejected') this.logger.error({ err: r.reason }, 'closing a store failed');
+    for (const r of results)
+      if (r.status === 'rejected') this.logger.error({ err: r.reason }, 'closing a store failed');
     this.logger.info({ signal }, 'stores closed');
     this.logger.flush();
   }
@@ -45,19 +53,37 @@ class EmbeddedInfraShutdown implements OnApplicationShutdown {
 @Module({})
 export class EmbeddedInfraModule {
   static forRoot(config: AppConfig, logger: Logger = createLogger(config.logLevel)): DynamicModule {
-    const exported = [APP_CONFIG, LOGGER, EVENT_STORE, READ_MODELS, UPDATE_BUS, SIGNAL_BUS, TokenService];
+    const exported = [
+      APP_CONFIG,
+      LOGGER,
+      EVENT_STORE,
+      READ_MODELS,
+      UPDATE_BUS,
+      SIGNAL_BUS,
+      TokenService,
+    ];
     return {
       module: EmbeddedInfraModule,
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
-        { provide: EVENT_STORE, useFactory: () => LmdbEventStore.open(join(config.dataDir, 'events')) },
-        { provide: READ_MODELS, useFactory: () => LmdbReadModelStore.open(join(config.dataDir, 'read-models')) },
+        {
+          provide: EVENT_STORE,
+          useFactory: () => LmdbEventStore.open(join(config.dataDir, 'events')),
+        },
+        {
+          provide: READ_MODELS,
+          useFactory: () => LmdbReadModelStore.open(join(config.dataDir, 'read-models')),
+        },
         { provide: UPDATE_BUS, useFactory: () => new InProcessUpdateBus() },
         { provide: SIGNAL_BUS, useFactory: () => new InProcessSignalBus() },
         {
           provide: TokenService,
-          useFactory: () => new TokenService(loadOrCreateJwtSecret(config.dataDir, config.jwtSecret), config.tokenTtlSeconds),
+          useFactory: () =>
+            new TokenService(
+              loadOrCreateJwtSecret(config.dataDir, config.jwtSecret),
+              config.tokenTtlSeconds,
+            ),
         },
         EmbeddedInfraShutdown,
       ],

@@ -21,7 +21,11 @@ export class ConversationCommandRunner {
     };
   }
 
-  run<R>(command: ConversationCommand, ctx: CommandContext, reply: (state: ConversationState) => R): Promise<R> {
+  run<R>(
+    command: ConversationCommand,
+    ctx: CommandContext,
+    reply: (state: ConversationState) => R,
+  ): Promise<R> {
     return handleConversationCommand(this.deps, command, ctx, reply);
   }
 }

@@ -1,7 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConversationCommand, conversationStreamId, defaultPolicy, sentMessageRef } from '../../../../libs/domain/src';
+import {
+  ConversationCommand,
+  conversationStreamId,
+  defaultPolicy,
+  sentMessageRef,
+} from '../../../../libs/domain/src';
 import { EventStore } from '../../../../libs/event-store/src/event-store.port';
 import { LmdbEventStore } from '../../../../libs/event-store/src/lmdb/lmdb-event-store';
 import { AppError } from '../../../../libs/platform/src/app-error';
@@ -11,10 +16,21 @@ import { StreamCache } from './stream-cache';
 const NOW = '2025-01-01T00:00:00.000Z';
 const ctx = { actor: 'alice', correlationId: 'test' };
 const CID = 'c1';
-const start: ConversationCommand = { type: 'StartConversation', data: { conversationId: CID, kind: 'direct', members: ['bob'], actor: 'alice', now: NOW } };
+const start: ConversationCommand = {
+  type: 'StartConversation',
+  data: { conversationId: CID, kind: 'direct', members: ['bob'], actor: 'alice', now: NOW },
+};
 const send = (clientMessageId: string, actor = 'alice'): ConversationCommand => ({
   type: 'SendMessage',
-  data: { conversationId: CID, messageId: `id-${clientMessageId}-${Math.random()}`, clientMessageId, actor, body: 'hi', attachments: [], now: NOW },
+  data: {
+    conversationId: CID,
+    messageId: `id-${clientMessageId}-${Math.random()}`,
+    clientMessageId,
+    actor,
+    body: 'hi',
+    attachments: [],
+    now: NOW,
+  },
 });
 
 describe('handleConversationCommand on the LMDB event store', () => {
@@ -28,7 +44,13 @@ describe('handleConversationCommand on the LMDB event store', () => {
     record: (type, outcome) => outcomes.push(`${type}:${outcome}`),
   });
   const ref = (d: CommandDeps, command: ConversationCommand) =>
-    handleConversationCommand(d, command, { ...ctx, actor: command.data.actor }, (state) => sentMessageRef(state, command.data.actor, (command.data as { clientMessageId: string }).clientMessageId));
+    handleConversationCommand(d, command, { ...ctx, actor: command.data.actor }, (state) =>
+      sentMessageRef(
+        state,
+        command.data.actor,
+        (command.data as { clientMessageId: string }).clientMessageId,
+      ),
+    );
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'handle-command-'));
@@ -45,7 +67,9 @@ describe('handleConversationCommand on the LMDB event store', () => {
     await handleConversationCommand(d, start, ctx, () => undefined);
     const reads = jest.spyOn(store, 'readStream');
     const refs = await Promise.all(Array.from({ length: 200 }, (_, i) => ref(d, send(`m${i}`))));
-    expect(refs.map((r) => r!.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    expect(refs.map((r) => r!.seq).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 200 }, (_, i) => i + 1),
+    );
     expect(reads).not.toHaveBeenCalled();
     const stored = await store.readStream(conversationStreamId(CID));
     expect(stored.map((e) => e.revision)).toEqual(Array.from({ length: 201 }, (_, i) => i));
@@ -84,7 +108,10 @@ describe('handleConversationCommand on the LMDB event store', () => {
 
   it('turns a refusal into an AppError with its status, writing nothing', async () => {
     const d = deps();
-    await expect(ref(d, send('x'))).rejects.toMatchObject({ code: 'conversation_not_found', status: 404 });
+    await expect(ref(d, send('x'))).rejects.toMatchObject({
+      code: 'conversation_not_found',
+      status: 404,
+    });
     await handleConversationCommand(d, start, ctx, () => undefined);
     const refusal = ref(d, send('x', 'carol'));
     await expect(refusal).rejects.toBeInstanceOf(AppError);
@@ -95,7 +122,12 @@ describe('handleConversationCommand on the LMDB event store', () => {
   it('drops the cached state after a failed append, so the next command starts from what is stored', async () => {
     let failNext = false;
     const flaky: EventStore = Object.create(store, {
-      append: { value: (...args: Parameters<EventStore['append']>) => (failNext ? ((failNext = false), Promise.reject(new Error('disk full'))) : store.append(...args)) },
+      append: {
+        value: (...args: Parameters<EventStore['append']>) =>
+          failNext
+            ? ((failNext = false), Promise.reject(new Error('disk full')))
+            : store.append(...args),
+      },
     });
     const d = deps(flaky);
     await handleConversationCommand(d, start, ctx, () => undefined);

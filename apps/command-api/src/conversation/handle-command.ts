@@ -1,9 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import {
-  ConversationCommand, ConversationEvent, ConversationPolicy, ConversationState,
-  SCHEMA_VERSION, conversationStreamId, decide, evolve, isDomainError,
+  ConversationCommand,
+  ConversationEvent,
+  ConversationPolicy,
+  ConversationState,
+  DomainError,
+  SCHEMA_VERSION,
+  conversationStreamId,
+  decide,
+  evolve,
+  isDomainError,
 } from '../../../../libs/domain/src';
-import { EventStore, NewEvent, WrongExpectedRevisionError } from '../../../../libs/event-store/src/event-store.port';
+import {
+  EventStore,
+  NewEvent,
+  WrongExpectedRevisionError,
+} from '../../../../libs/event-store/src/event-store.port';
 import { AppError, fromDomainError } from '../../../../libs/platform/src/app-error';
 import { CachedStream, StreamCache } from './stream-cache';
 
@@ -33,19 +45,22 @@ const MAX_ATTEMPTS = 5;
  * `reply` reads the result from the state right after this command's events.
  */
 export async function handleConversationCommand<R>(
-  deps: CommandDeps, command: ConversationCommand, ctx: CommandContext, reply: (state: ConversationState) => R,
+  deps: CommandDeps,
+  command: ConversationCommand,
+  ctx: CommandContext,
+  reply: (state: ConversationState) => R,
 ): Promise<R> {
   const streamId = conversationStreamId(command.data.conversationId);
   for (let attempt = 1; ; attempt++) {
     const entry = await deps.cache.get(streamId);
-    if (!entry.valid) continue;
+    if (!entry.valid) continue; // dropped while we waited for the load: take the fresh one
     const decision = decide(entry.state, command, deps.policy);
     if (isDomainError(decision) || decision.length === 0) {
-      const result = isDomainError(decision) ? decision : reply(entry.state);
-      if (!(await settled(entry.pendingAppend)) && attempt < MAX_ATTEMPTS) continue;
-      if (isDomainError(result)) return refuse(deps, command, result);
-      deps.record(command.type, 'noop');
-      return result as R;
+      const outcome = isDomainError(decision) ? decision : reply(entry.state);
+      // Decided on state that may include a pending append: answer only once it is durable.
+      if (await settled(entry.pendingAppend)) return conclude(deps, command, outcome);
+      if (attempt >= MAX_ATTEMPTS) throw unavailable();
+      continue;
     }
     const append = deps.store.append(streamId, withMetadata(decision, ctx), entry.revision);
     const result = advance(entry, decision, append, reply);
@@ -55,18 +70,47 @@ export async function handleConversationCommand<R>(
       return result;
     } catch (err) {
       deps.cache.drop(streamId, entry);
-      if (!(err instanceof WrongExpectedRevisionError)) {
-        deps.record(command.type, 'error');
-        throw err;
-      }
-      deps.record(command.type, 'conflict');
-      if (attempt >= MAX_ATTEMPTS) throw new AppError('concurrency_conflict', 'The conversation changed concurrently; retry', 409);
+      rethrowUnlessRetryable(deps, command, err, attempt);
     }
   }
 }
 
+/** A no-op answers its result; a refusal throws it as an AppError. */
+function conclude<R>(deps: CommandDeps, command: ConversationCommand, outcome: R | DomainError): R {
+  if (isDomainError(outcome)) {
+    deps.record(command.type, 'refused');
+    throw fromDomainError(outcome);
+  }
+  deps.record(command.type, 'noop');
+  return outcome;
+}
+
+/** A revision conflict is retried (bounded, then 409); anything else propagates. */
+function rethrowUnlessRetryable(
+  deps: CommandDeps,
+  command: ConversationCommand,
+  err: unknown,
+  attempt: number,
+): void {
+  if (!(err instanceof WrongExpectedRevisionError)) {
+    deps.record(command.type, 'error');
+    throw err;
+  }
+  deps.record(command.type, 'conflict');
+  if (attempt >= MAX_ATTEMPTS)
+    throw new AppError('concurrency_conflict', 'The conversation changed concurrently; retry', 409);
+}
+
+const unavailable = () =>
+  new AppError('unavailable', 'The event store is failing writes; retry later', 503);
+
 /** Applies the just-appended events to the cached entry synchronously (pipelining). */
-function advance<R>(entry: CachedStream, events: ConversationEvent[], append: Promise<unknown>, reply: (s: ConversationState) => R): R {
+function advance<R>(
+  entry: CachedStream,
+  events: ConversationEvent[],
+  append: Promise<unknown>,
+  reply: (s: ConversationState) => R,
+): R {
   let state = entry.state;
   for (const event of events) state = evolve(state, event);
   entry.state = state;
@@ -92,10 +136,9 @@ function withMetadata(events: ConversationEvent[], ctx: CommandContext): NewEven
   }));
 }
 
-function refuse(deps: CommandDeps, command: ConversationCommand, error: Parameters<typeof fromDomainError>[0]): never {
-  deps.record(command.type, 'refused');
-  throw fromDomainError(error);
-}
-
 /** True when the append resolved; false when it failed (its command dropped the entry). */
-const settled = (p: Promise<unknown>): Promise<boolean> => p.then(() => true, () => false);
+const settled = (p: Promise<unknown>): Promise<boolean> =>
+  p.then(
+    () => true,
+    () => false,
+  );

@@ -10,10 +10,14 @@ import { SendMessage } from '../send-message/send-message.handler';
 export class InProcessChatCommands implements ChatCommands {
   constructor(private readonly commands: CommandBus) {}
 
-  sendMessage(cmd: Parameters<ChatCommands['sendMessage']>[0]): Promise<{ messageId: string; seq: number }> {
+  sendMessage(
+    cmd: Parameters<ChatCommands['sendMessage']>[0],
+  ): Promise<{ messageId: string; seq: number }> {
     const { actor, conversationId, clientMessageId, body, attachments, correlationId } = cmd;
     const ctx = { actor, correlationId: correlationId ?? randomUUID() };
-    return this.commands.execute(new SendMessage(conversationId, { clientMessageId, body, attachments }, ctx));
+    return this.commands.execute(
+      new SendMessage(conversationId, { clientMessageId, body, attachments }, ctx),
+    );
   }
 
   async markDelivered(cmd: Parameters<ChatCommands['markDelivered']>[0]): Promise<void> {
@@ -24,7 +28,10 @@ export class InProcessChatCommands implements ChatCommands {
     await this.receipt('read', cmd);
   }
 
-  private receipt(kind: 'delivered' | 'read', cmd: Parameters<ChatCommands['markRead']>[0]): Promise<unknown> {
+  private receipt(
+    kind: 'delivered' | 'read',
+    cmd: Parameters<ChatCommands['markRead']>[0],
+  ): Promise<unknown> {
     const ctx = { actor: cmd.actor, correlationId: cmd.correlationId ?? randomUUID() };
     return this.commands.execute(new MarkReceipt(kind, cmd.conversationId, cmd.upToSeq, ctx));
   }

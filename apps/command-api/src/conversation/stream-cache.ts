@@ -1,4 +1,8 @@
-import { ConversationEvent, ConversationState, foldConversation } from '../../../../libs/domain/src';
+import {
+  ConversationEvent,
+  ConversationState,
+  foldConversation,
+} from '../../../../libs/domain/src';
 import { EventStore } from '../../../../libs/event-store/src/event-store.port';
 
 /** A conversation's decision state as of its last append CALL (durable or still pending). */

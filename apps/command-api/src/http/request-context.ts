@@ -1,6 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable, createParamDecorator } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Principal, TokenService, bearerToken } from '../../../../libs/platform/src/auth/token-service';
+import {
+  Principal,
+  TokenService,
+  bearerToken,
+} from '../../../../libs/platform/src/auth/token-service';
 import { CommandContext } from '../conversation/handle-command';
 
 interface AuthedRequest {
@@ -16,7 +20,9 @@ export class BearerAuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     const header = request.headers.authorization;
-    request.principal = this.tokens.verify(bearerToken(typeof header === 'string' ? header : undefined));
+    request.principal = this.tokens.verify(
+      bearerToken(typeof header === 'string' ? header : undefined),
+    );
     return true;
   }
 }
@@ -32,6 +38,7 @@ export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext):
   const requestId = request.headers['x-request-id'];
   return {
     actor: request.principal!.userId,
-    correlationId: typeof requestId === 'string' && REQUEST_ID.test(requestId) ? requestId : randomUUID(),
+    correlationId:
+      typeof requestId === 'string' && REQUEST_ID.test(requestId) ? requestId : randomUUID(),
   };
 });

@@ -24,7 +24,8 @@ export class SystemController {
   @Get('v1/openapi.yaml')
   @Header('content-type', 'application/yaml; charset=utf-8')
   openApi(): string {
-    if (this.openapi === undefined) throw new AppError('not_found', 'docs/openapi.yaml is missing', 404);
+    if (this.openapi === undefined)
+      throw new AppError('not_found', 'docs/openapi.yaml is missing', 404);
     return this.openapi;
   }
 }

@@ -13,11 +13,25 @@ const queries = withKeywords(new Ajv({ allErrors: false, strict: true, coerceTyp
 function withKeywords(ajv: Ajv): Ajv {
   const check = (max: number, data: string): boolean => {
     if (data.length <= max) return true;
-    check.errors = [{ keyword: 'maxUnits', instancePath: '', schemaPath: '', params: { max }, message: `must NOT have more than ${max} characters` }];
+    check.errors = [
+      {
+        keyword: 'maxUnits',
+        instancePath: '',
+        schemaPath: '',
+        params: { max },
+        message: `must NOT have more than ${max} characters`,
+      },
+    ];
     return false;
   };
   check.errors = [] as ErrorObject[];
-  ajv.addKeyword({ keyword: 'maxUnits', type: 'string', schemaType: 'number', validate: check, errors: true });
+  ajv.addKeyword({
+    keyword: 'maxUnits',
+    type: 'string',
+    schemaType: 'number',
+    validate: check,
+    errors: true,
+  });
   return addFormats(ajv);
 }
 

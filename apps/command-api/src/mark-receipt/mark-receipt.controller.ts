@@ -16,13 +16,25 @@ export class MarkReceiptController {
 
   @Post(':id/delivered')
   @HttpCode(200)
-  delivered(@Param('id') id: string, @Body() body: unknown, @Ctx() ctx: CommandContext): Promise<ReceiptResult> {
-    return this.commands.execute(new MarkReceipt('delivered', conversationIdParam(id), validate(body).upToSeq, ctx));
+  delivered(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Ctx() ctx: CommandContext,
+  ): Promise<ReceiptResult> {
+    return this.commands.execute(
+      new MarkReceipt('delivered', conversationIdParam(id), validate(body).upToSeq, ctx),
+    );
   }
 
   @Post(':id/read')
   @HttpCode(200)
-  read(@Param('id') id: string, @Body() body: unknown, @Ctx() ctx: CommandContext): Promise<ReceiptResult> {
-    return this.commands.execute(new MarkReceipt('read', conversationIdParam(id), validate(body).upToSeq, ctx));
+  read(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Ctx() ctx: CommandContext,
+  ): Promise<ReceiptResult> {
+    return this.commands.execute(
+      new MarkReceipt('read', conversationIdParam(id), validate(body).upToSeq, ctx),
+    );
   }
 }

@@ -26,7 +26,8 @@ export class MarkReceiptHandler implements ICommandHandler<MarkReceipt> {
     const data = { conversationId, upToSeq, actor: ctx.actor, now: new Date().toISOString() };
     const type = kind === 'read' ? ('MarkRead' as const) : ('MarkDelivered' as const);
     return this.runner.run({ type, data }, ctx, (state: ConversationState) => {
-      const marks = state.status === 'active' ? watermarksOf(state, ctx.actor) : { delivered: 0, read: 0 };
+      const marks =
+        state.status === 'active' ? watermarksOf(state, ctx.actor) : { delivered: 0, read: 0 };
       return { deliveredSeq: marks.delivered, readSeq: marks.read };
     });
   }

@@ -15,12 +15,19 @@ export class HttpMetricsHook implements OnModuleInit {
     collectProcessMetrics();
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify || typeof fastify.addHook !== 'function') return;
-    fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-      httpDuration.observe(
-        { method: request.method, route: request.routeOptions?.url ?? 'unmatched', status: String(reply.statusCode) },
-        reply.elapsedTime / 1000,
-      );
-      done();
-    });
+    fastify.addHook(
+      'onResponse',
+      (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+        httpDuration.observe(
+          {
+            method: request.method,
+            route: request.routeOptions?.url ?? 'unmatched',
+            status: String(reply.statusCode),
+          },
+          reply.elapsedTime / 1000,
+        );
+        done();
+      },
+    );
   }
 }

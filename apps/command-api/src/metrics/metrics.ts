@@ -9,7 +9,8 @@ export function collectProcessMetrics(): void {
   collectDefaultMetrics();
 }
 
-const singleton = <T>(name: string, make: () => T): T => (register.getSingleMetric(name) as T | undefined) ?? make();
+const singleton = <T>(name: string, make: () => T): T =>
+  (register.getSingleMetric(name) as T | undefined) ?? make();
 
 export const httpDuration = singleton(
   'http_request_duration_seconds',

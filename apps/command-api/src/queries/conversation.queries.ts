@@ -3,29 +3,55 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { TimelineMessage } from '../../../../libs/domain/src';
 import { AppError } from '../../../../libs/platform/src/app-error';
 import { READ_MODELS } from '../../../../libs/platform/src/tokens';
-import { ConversationView, InboxEntry, MessagePage, ReadModelStore, ReceiptView } from '../../../../libs/read-models/src';
+import {
+  ConversationView,
+  InboxEntry,
+  MessagePage,
+  ReadModelStore,
+  ReceiptView,
+} from '../../../../libs/read-models/src';
 
 /**
  * Reads go to the read models (eventually consistent: a write is visible once the projector
  * has applied it, normally within milliseconds). Conversation reads are for members only.
  */
 export class GetConversation {
-  constructor(readonly conversationId: string, readonly actor: string) {}
+  constructor(
+    readonly conversationId: string,
+    readonly actor: string,
+  ) {}
 }
 export class GetMessages {
-  constructor(readonly conversationId: string, readonly actor: string, readonly page: MessagePage) {}
+  constructor(
+    readonly conversationId: string,
+    readonly actor: string,
+    readonly page: MessagePage,
+  ) {}
 }
 export class GetReceipts {
-  constructor(readonly conversationId: string, readonly actor: string) {}
+  constructor(
+    readonly conversationId: string,
+    readonly actor: string,
+  ) {}
 }
 export class GetInbox {
   constructor(readonly actor: string) {}
 }
 
-async function memberView(readModels: ReadModelStore, conversationId: string, actor: string): Promise<ConversationView> {
+async function memberView(
+  readModels: ReadModelStore,
+  conversationId: string,
+  actor: string,
+): Promise<ConversationView> {
   const view = await readModels.getConversation(conversationId);
-  if (!view) throw new AppError('conversation_not_found', `Conversation ${conversationId} not found`, 404);
-  if (!view.members.includes(actor)) throw new AppError('not_a_member', `${actor} is not a member of conversation ${conversationId}`, 403);
+  if (!view)
+    throw new AppError('conversation_not_found', `Conversation ${conversationId} not found`, 404);
+  if (!view.members.includes(actor))
+    throw new AppError(
+      'not_a_member',
+      `${actor} is not a member of conversation ${conversationId}`,
+      403,
+    );
   return view;
 }
 
@@ -40,7 +66,11 @@ export class GetConversationHandler implements IQueryHandler<GetConversation> {
 @QueryHandler(GetMessages)
 export class GetMessagesHandler implements IQueryHandler<GetMessages> {
   constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelStore) {}
-  async execute({ conversationId, actor, page }: GetMessages): Promise<{ messages: TimelineMessage[] }> {
+  async execute({
+    conversationId,
+    actor,
+    page,
+  }: GetMessages): Promise<{ messages: TimelineMessage[] }> {
     await memberView(this.readModels, conversationId, actor);
     return { messages: await this.readModels.getMessages(conversationId, page) };
   }
@@ -63,4 +93,9 @@ export class GetInboxHandler implements IQueryHandler<GetInbox> {
   }
 }
 
-export const QUERY_HANDLERS = [GetConversationHandler, GetMessagesHandler, GetReceiptsHandler, GetInboxHandler];
+export const QUERY_HANDLERS = [
+  GetConversationHandler,
+  GetMessagesHandler,
+  GetReceiptsHandler,
+  GetInboxHandler,
+];

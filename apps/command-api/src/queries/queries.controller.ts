@@ -28,7 +28,9 @@ export class QueriesController {
   @Get('conversations/:id/messages')
   messages(@Param('id') id: string, @Query() query: unknown, @Ctx() ctx: CommandContext) {
     const { beforeSeq, afterSeq, limit = DEFAULT_PAGE } = validatePage({ ...(query as object) });
-    return this.queries.execute(new GetMessages(conversationIdParam(id), ctx.actor, { beforeSeq, afterSeq, limit }));
+    return this.queries.execute(
+      new GetMessages(conversationIdParam(id), ctx.actor, { beforeSeq, afterSeq, limit }),
+    );
   }
 
   @Get('conversations/:id/receipts')

@@ -6,7 +6,11 @@ import { CommandContext } from '../conversation/handle-command';
 import { SendMessageBody } from './send-message.schema';
 
 export class SendMessage {
-  constructor(readonly conversationId: string, readonly input: SendMessageBody, readonly ctx: CommandContext) {}
+  constructor(
+    readonly conversationId: string,
+    readonly input: SendMessageBody,
+    readonly ctx: CommandContext,
+  ) {}
 }
 
 /** A retry (same sender and clientMessageId) gets the original messageId and seq. */
@@ -16,7 +20,17 @@ export class SendMessageHandler implements ICommandHandler<SendMessage> {
 
   execute({ conversationId, input, ctx }: SendMessage): Promise<SentMessageRef> {
     const { clientMessageId, body, attachments = [] } = input;
-    const data = { conversationId, messageId: randomUUID(), clientMessageId, actor: ctx.actor, body, attachments, now: new Date().toISOString() };
-    return this.runner.run({ type: 'SendMessage', data }, ctx, (state) => sentMessageRef(state, ctx.actor, clientMessageId)!);
+    const data = {
+      conversationId,
+      messageId: randomUUID(),
+      clientMessageId,
+      actor: ctx.actor,
+      body,
+      attachments,
+      now: new Date().toISOString(),
+    };
+    return this.runner.run({ type: 'SendMessage', data }, ctx, (state) =>
+      sentMessageRef(state, ctx.actor, clientMessageId)!,
+    );
   }
 }

@@ -17,7 +17,11 @@ export class StartConversationController {
   /** 201 when created; 200 with the same id when the direct conversation already exists. */
   @Post()
   @HttpCode(201)
-  async start(@Body() body: unknown, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) reply: FastifyReply) {
+  async start(
+    @Body() body: unknown,
+    @Ctx() ctx: CommandContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const result = await this.commands.execute(new StartConversation(validate(body), ctx));
     if (!result.created) reply.status(200);
     return { conversationId: result.conversationId };

@@ -6,7 +6,10 @@ import { CommandContext } from '../conversation/handle-command';
 import { StartConversationBody } from './start-conversation.schema';
 
 export class StartConversation {
-  constructor(readonly input: StartConversationBody, readonly ctx: CommandContext) {}
+  constructor(
+    readonly input: StartConversationBody,
+    readonly ctx: CommandContext,
+  ) {}
 }
 
 /** `created: false` when the direct conversation of this pair already existed (same id). */
@@ -14,13 +17,20 @@ export class StartConversation {
 export class StartConversationHandler implements ICommandHandler<StartConversation> {
   constructor(private readonly runner: ConversationCommandRunner) {}
 
-  async execute({ input, ctx }: StartConversation): Promise<{ conversationId: string; created: boolean }> {
+  async execute({
+    input,
+    ctx,
+  }: StartConversation): Promise<{ conversationId: string; created: boolean }> {
     const conversationId = conversationIdFor(ctx.actor, input);
-    const command = { type: 'StartConversation' as const, data: { ...input, conversationId, actor: ctx.actor, now: new Date().toISOString() } };
+    const command = {
+      type: 'StartConversation' as const,
+      data: { ...input, conversationId, actor: ctx.actor, now: new Date().toISOString() },
+    };
     try {
       return await this.runner.run(command, ctx, () => ({ conversationId, created: true }));
     } catch (err) {
-      if (input.kind === 'direct' && err instanceof AppError && err.code === 'conversation_exists') return { conversationId, created: false };
+      if (input.kind === 'direct' && err instanceof AppError && err.code === 'conversation_exists')
+        return { conversationId, created: false };
       throw err;
     }
   }
@@ -33,6 +43,8 @@ export class StartConversationHandler implements ICommandHandler<StartConversati
 export function conversationIdFor(actor: string, input: StartConversationBody): string {
   const members = [...new Set([actor, ...input.members])];
   if (input.kind !== 'direct' || members.length !== 2) return randomUUID();
-  const hex = createHash('sha256').update(`direct\u0000${members.sort().join('\u0000')}`).digest('hex');
+  const hex = createHash('sha256')
+    .update(`direct\u0000${members.sort().join('\u0000')}`)
+    .digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

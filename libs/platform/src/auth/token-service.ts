@@ -42,7 +42,8 @@ export class TokenService {
       const expired = (err as { code?: string }).code === 'FAST_JWT_EXPIRED';
       throw new AppError('invalid_token', expired ? 'token expired' : 'invalid token', 401);
     }
-    if (!TokenService.isValidUserId(claims.sub)) throw new AppError('invalid_token', 'invalid token subject', 401);
+    if (!TokenService.isValidUserId(claims.sub))
+      throw new AppError('invalid_token', 'invalid token subject', 401);
     const roles = Array.isArray(claims.roles) ? (claims.roles as Role[]) : ['user' as Role];
     return { userId: claims.sub, roles };
   }

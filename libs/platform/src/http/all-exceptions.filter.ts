@@ -36,7 +36,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   toResponse(exception: unknown): { status: number; body: ErrorBody } {
-    if (exception instanceof AppError) return shape(exception.status, exception.code, exception.message);
+    if (exception instanceof AppError)
+      return shape(exception.status, exception.code, exception.message);
     if (isDomainError(exception)) return this.toResponse(fromDomainError(exception));
     if (exception instanceof HttpException) return fromHttpException(exception);
     this.logger.error({ err: exception }, 'unhandled error');
@@ -48,10 +49,18 @@ function fromHttpException(exception: HttpException): { status: number; body: Er
   const status = exception.getStatus();
   const message = exception.message;
   // Fastify's JSON parser failures arrive here as 400s (invalid or empty JSON body).
-  if (status === 400 && /JSON|Body cannot be empty/i.test(message)) return shape(400, 'invalid_json', message);
+  if (status === 400 && /JSON|Body cannot be empty/i.test(message))
+    return shape(400, 'invalid_json', message);
   if (status === 404) return shape(404, 'not_found', 'No such route');
   if (status === 413) return shape(413, 'payload_too_large', 'Request body is too large');
-  return shape(status, HTTP_CODES[status] ?? (status >= 500 ? 'internal' : 'bad_request'), status >= 500 ? 'Internal server error' : message);
+  return shape(
+    status,
+    HTTP_CODES[status] ?? (status >= 500 ? 'internal' : 'bad_request'),
+    status >= 500 ? 'Internal server error' : message,
+  );
 }
 
-const shape = (status: number, code: string, message: string) => ({ status, body: { error: { code, message } } });
+const shape = (status: number, code: string, message: string) => ({
+  status,
+  body: { error: { code, message } },
+});

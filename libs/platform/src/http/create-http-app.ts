@@ -12,8 +12,15 @@ import { AllExceptionsFilter } from './all-exceptions.filter';
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** A Nest app on Fastify with our error shape, pino logs and body limit. Not yet listening. */
-export async function createHttpApp(rootModule: unknown, logger: Logger): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, logger: false, trustProxy: false });
+export async function createHttpApp(
+  rootModule: unknown,
+  logger: Logger,
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    logger: false,
+    trustProxy: false,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule as never, adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
@@ -32,14 +39,29 @@ export interface Listening {
  * Listens on config.host:config.port (0 = an ephemeral port) and writes one start-up line
  * `{"event":"listening","port":…,"url":…}` that tools (test/support/server-process.ts) parse.
  */
-export async function listen(app: NestFastifyApplication, config: AppConfig, logger: Logger, name: string): Promise<Listening> {
+export async function listen(
+  app: NestFastifyApplication,
+  config: AppConfig,
+  logger: Logger,
+  name: string,
+): Promise<Listening> {
   await app.listen(config.port, config.host);
   const { port } = app.getHttpServer().address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host}:${port}`;
   const wsUrl = `ws://${host}:${port}/v1/ws`;
   logger.info(
-    { event: 'listening', app: name, port, url, wsUrl, dataDir: config.dataDir, mode: config.mode, version: appVersion(), node: process.version },
+    {
+      event: 'listening',
+      app: name,
+      port,
+      url,
+      wsUrl,
+      dataDir: config.dataDir,
+      mode: config.mode,
+      version: appVersion(),
+      node: process.version,
+    },
     `${name} listening on ${url} (ws ${wsUrl}, data ${config.dataDir}, ${config.mode} mode)`,
   );
   logger.flush();
