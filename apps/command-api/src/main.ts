@@ -23,7 +23,7 @@ async function main(): Promise<void> {
 
   const app = await createHttpApp(CommandApiAppModule, logger);
   closeOnSignals(app, logger);
-  await listen(app, config, logger, 'command-api');
+  await listen(app, config, logger, 'command-api', { webSocket: false });
 }
 
 main().catch((err: unknown) => {

@@ -32,7 +32,8 @@ export async function createHttpApp(
 export interface Listening {
   port: number;
   url: string;
-  wsUrl: string;
+  /** Only when the app serves the WebSocket gateway. */
+  wsUrl?: string;
 }
 
 /**
@@ -44,12 +45,13 @@ export async function listen(
   config: AppConfig,
   logger: Logger,
   name: string,
+  options: { webSocket: boolean } = { webSocket: true },
 ): Promise<Listening> {
   await app.listen(config.port, config.host);
   const { port } = app.getHttpServer().address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host}:${port}`;
-  const wsUrl = `ws://${host}:${port}/v1/ws`;
+  const wsUrl = options.webSocket ? `ws://${host}:${port}/v1/ws` : undefined;
   logger.info(
     {
       event: 'listening',
@@ -62,7 +64,7 @@ export async function listen(
       version: appVersion(),
       node: process.version,
     },
-    `${name} listening on ${url} (ws ${wsUrl}, data ${config.dataDir}, ${config.mode} mode)`,
+    `${name} listening on ${url}${wsUrl ? ` (ws ${wsUrl})` : ''}, data ${config.dataDir}, ${config.mode} mode`,
   );
   logger.flush();
   return { port, url, wsUrl };
