@@ -21,7 +21,8 @@ async function main() {
     sourcemap: true,
     logLevel: 'warning',
   });
-  for (const file of ['index.html', 'style.css']) copyFileSync(join(root, 'web', file), join(out, file));
+  for (const file of ['index.html', 'style.css'])
+    copyFileSync(join(root, 'web', file), join(out, file));
 }
 
 main().catch((err) => {

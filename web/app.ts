@@ -13,7 +13,13 @@ let store: Store;
 async function signIn(userId: string): Promise<void> {
   const token = await ChatClient.devToken(baseUrl, userId);
   store = new Store(userId);
-  client = new ChatClient({ baseUrl, token, userId, cursors: new LocalStorageCursors(userId), startAt: 'latest' });
+  client = new ChatClient({
+    baseUrl,
+    token,
+    userId,
+    cursors: new LocalStorageCursors(userId),
+    startAt: 'latest',
+  });
   wireClient();
   $('me-name').textContent = userId;
   $('login').hidden = true;
@@ -63,7 +69,21 @@ async function refreshInbox(): Promise<void> {
 }
 
 function onMessage(m: ChatMessage): void {
-  if (!store.addMessage(m, true)) return void refreshInbox().then(() => onMessage(m));
+  if (!store.conversations.has(m.conversationId)) {
+    // Pushed before our inbox knew the chat: a placeholder now, details from the inbox later.
+    const members = [...new Set([store.me, m.senderId])];
+    store.upsertEntry({
+      conversationId: m.conversationId,
+      kind: 'group',
+      members,
+      lastSeq: 0,
+      deliveredSeq: 0,
+      readSeq: 0,
+      unreadCount: 0,
+    });
+    void refreshInbox();
+  }
+  store.addMessage(m, true);
   const view = store.conversations.get(m.conversationId)!;
   view.typing.delete(m.senderId);
   if (view === active()) {
@@ -89,8 +109,9 @@ function readVisible(view: ConversationView): void {
 }
 
 async function open(id: string): Promise<void> {
+  const view = store.conversations.get(id);
+  if (!view) return;
   store.activeId = id;
-  const view = store.conversations.get(id)!;
   $('empty').hidden = true;
   $('chat-pane').hidden = false;
   renderHeader(store, view);
@@ -123,7 +144,10 @@ async function loadOlder(): Promise<void> {
   loadingOlder = true;
   try {
     const oldest = Math.min(...view.messages.keys());
-    const page = await client.history(view.entry.conversationId, { beforeSeq: oldest, limit: PAGE });
+    const page = await client.history(view.entry.conversationId, {
+      beforeSeq: oldest,
+      limit: PAGE,
+    });
     for (const m of page) store.addMessage(m, false);
     view.hasOlder = page.length > 0 && page[0].seq > 1;
     if (view === active()) renderMessages(store, view, 'anchor');
@@ -139,7 +163,11 @@ function sendCurrent(): void {
   if (!view || !body) return;
   input.value = '';
   const sending = client.send(view.entry.conversationId, body);
-  view.pending.push({ clientMessageId: sending.clientMessageId, body, sentAt: new Date().toISOString() });
+  view.pending.push({
+    clientMessageId: sending.clientMessageId,
+    body,
+    sentAt: new Date().toISOString(),
+  });
   renderMessages(store, view, 'bottom');
   sending.catch((err) => alert(`Not sent: ${err.message ?? err}`));
 }
@@ -149,10 +177,23 @@ async function startChat(): Promise<void> {
   const title = ($('new-title') as HTMLInputElement).value.trim() || undefined;
   if (members.length === 0) return;
   const kind = members.length === 1 && !title ? 'direct' : 'group';
-  const { conversationId } = await client.createConversation({ kind, members: [store.me, ...members], title });
+  const all = [store.me, ...members];
+  const { conversationId } = await client.createConversation({ kind, members: all, title });
   ($('new-form') as HTMLFormElement).reset();
-  await refreshInbox();
+  // The inbox read model is eventually consistent: show the new chat now, refresh later.
+  store.upsertEntry({
+    conversationId,
+    kind,
+    title,
+    members: all,
+    lastSeq: 0,
+    lastMessage: null,
+    deliveredSeq: 0,
+    readSeq: 0,
+    unreadCount: 0,
+  });
   await open(conversationId);
+  setTimeout(() => void refreshInbox(), 500);
 }
 
 function bindUi(): void {
@@ -168,7 +209,10 @@ function bindUi(): void {
   );
   submit('new-form', startChat);
   submit('composer', sendCurrent);
-  $('composer-input').addEventListener('input', () => store?.activeId && client.typing(store.activeId));
+  $('composer-input').addEventListener(
+    'input',
+    () => store?.activeId && client.typing(store.activeId),
+  );
   $('messages').addEventListener('scroll', () => $('messages').scrollTop < 60 && void loadOlder());
   document.addEventListener('visibilitychange', () => {
     const view = active();

@@ -30,11 +30,23 @@ export class Store {
   upsertEntry(entry: InboxEntry): ConversationView {
     const existing = this.conversations.get(entry.conversationId);
     if (existing) {
-      existing.entry = { ...entry, lastSeq: Math.max(entry.lastSeq, existing.entry.lastSeq) };
+      // The inbox may lag the live stream: never move lastSeq/readSeq backwards.
+      const fresher =
+        entry.lastSeq >= existing.entry.lastSeq
+          ? entry
+          : { ...existing.entry, members: entry.members, title: entry.title };
+      existing.entry = { ...fresher, readSeq: Math.max(entry.readSeq, existing.entry.readSeq) };
+      if (existing.entry.readSeq >= existing.entry.lastSeq) existing.entry.unreadCount = 0;
       return existing;
     }
     const view: ConversationView = {
-      entry, messages: new Map(), pending: [], receipts: new Map(), hasOlder: true, loaded: false, typing: new Map(),
+      entry,
+      messages: new Map(),
+      pending: [],
+      receipts: new Map(),
+      hasOlder: true,
+      loaded: false,
+      typing: new Map(),
     };
     this.conversations.set(entry.conversationId, view);
     return view;
@@ -62,7 +74,8 @@ export class Store {
   tick(view: ConversationView, seq: number): Tick {
     const others = view.entry.members.filter((u) => u !== this.me);
     if (others.length === 0) return 'sent';
-    const all = (f: (r: Receipt | undefined) => boolean) => others.every((u) => f(view.receipts.get(u)));
+    const all = (f: (r: Receipt | undefined) => boolean) =>
+      others.every((u) => f(view.receipts.get(u)));
     if (all((r) => (r?.readSeq ?? 0) >= seq)) return 'read';
     if (all((r) => Math.max(r?.deliveredSeq ?? 0, r?.readSeq ?? 0) >= seq)) return 'delivered';
     return 'sent';

@@ -8,19 +8,28 @@ import { ServerProcess, startServer } from '../support/server-process';
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 describe('web client in a browser', () => {
   let server: ServerProcess;
   let browser: Browser;
+  /** Page errors and alerts, printed when a step fails so the cause is visible. */
+  const problems: string[] = [];
 
   beforeAll(async () => {
     server = await startServer();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   });
   afterAll(async () => {
+    if (problems.length > 0) console.warn(problems.join('\n'));
     await browser?.close();
     await server?.stop();
   });
@@ -28,6 +37,11 @@ describe('web client in a browser', () => {
   async function signedIn(user: string): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
     const page = await context.newPage();
+    page.on('pageerror', (err) => problems.push(`${user} pageerror: ${err.message}`));
+    page.on('dialog', (d) => {
+      problems.push(`${user} alert: ${d.message()}`);
+      void d.dismiss();
+    });
     await page.goto(`${server.baseUrl}/?user=${user}`);
     await page.locator('#me-name', { hasText: user }).waitFor();
     await page.locator('#conn-state', { hasText: 'online' }).waitFor();
@@ -41,14 +55,14 @@ describe('web client in a browser', () => {
     await alice.fill('#new-members', 'bob');
     await alice.click('#new-btn');
     await alice.locator('#chat-title', { hasText: 'bob' }).waitFor();
-    await alice.fill('#composer-input', 'Hello Bob 👋');
+    await alice.fill('#composer-input', 'Hello Bob, ça va?');
     await alice.press('#composer-input', 'Enter');
     await alice.locator('.msg.mine .ticks.sent, .msg.mine .ticks.delivered').first().waitFor();
 
     const conv = bob.locator('.conv', { hasText: 'alice' });
     await conv.locator('.badge', { hasText: '1' }).waitFor();
     await conv.click();
-    await bob.locator('.msg .body', { hasText: 'Hello Bob 👋' }).waitFor();
+    await bob.locator('.msg .body', { hasText: 'Hello Bob, ça va?' }).waitFor();
 
     await alice.locator('.msg.mine .ticks.read').waitFor();
     await bob.fill('#composer-input', 'Hi Alice!');

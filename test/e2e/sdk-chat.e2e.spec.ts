@@ -1,5 +1,11 @@
 import { ChatClient } from '../../libs/client/src';
-import { TestClient, bodies, connectClient, makeClient, waitFor } from '../../libs/client/src/testing/helpers';
+import {
+  TestClient,
+  bodies,
+  connectClient,
+  makeClient,
+  waitFor,
+} from '../../libs/client/src/testing/helpers';
 import { WireTap } from '../../libs/client/src/testing/wire-tap';
 import { ServerProcess, startServer } from '../support/server-process';
 
@@ -21,7 +27,10 @@ describe('client SDK against the started server', () => {
   async function pair(a: string, b: string, extraB = {}) {
     const alice = track(await connectClient(server, a));
     const bob = track(await connectClient(server, b, extraB));
-    const { conversationId } = await alice.client.createConversation({ kind: 'direct', members: [a, b] });
+    const { conversationId } = await alice.client.createConversation({
+      kind: 'direct',
+      members: [a, b],
+    });
     return { alice, bob, conversationId };
   }
 
@@ -30,7 +39,12 @@ describe('client SDK against the started server', () => {
     const ack1 = await alice.client.send(conversationId, 'hi bob');
     expect(ack1.seq).toBe(1);
     await waitFor(() => bob.messages.length === 1, 'bob receives');
-    expect(bob.messages[0]).toMatchObject({ conversationId, seq: 1, senderId: 'alice1', body: 'hi bob' });
+    expect(bob.messages[0]).toMatchObject({
+      conversationId,
+      seq: 1,
+      senderId: 'alice1',
+      body: 'hi bob',
+    });
     const ack2 = await bob.client.send(conversationId, 'hi alice');
     expect(ack2.seq).toBe(2);
     await waitFor(() => alice.messages.some((m) => m.seq === 2), 'alice receives');
@@ -41,20 +55,36 @@ describe('client SDK against the started server', () => {
   it('receipts: delivered is marked automatically, read by markRead, both pushed and queryable', async () => {
     const { alice, bob, conversationId } = await pair('alice2', 'bob2');
     const { seq } = await alice.client.send(conversationId, 'read me');
-    await waitFor(() => alice.receipts.find((r) => r.userId === 'bob2' && r.deliveredSeq >= seq), 'delivered receipt');
+    await waitFor(
+      () => alice.receipts.find((r) => r.userId === 'bob2' && r.deliveredSeq >= seq),
+      'delivered receipt',
+    );
     await waitFor(() => bob.messages.length === 1, 'bob receives');
     bob.client.markRead(conversationId, seq);
-    await waitFor(() => alice.receipts.find((r) => r.userId === 'bob2' && r.readSeq >= seq), 'read receipt');
+    await waitFor(
+      () => alice.receipts.find((r) => r.userId === 'bob2' && r.readSeq >= seq),
+      'read receipt',
+    );
     const receipts = await alice.client.receipts(conversationId);
-    expect(receipts.find((r) => r.userId === 'bob2')).toMatchObject({ deliveredSeq: seq, readSeq: seq });
+    expect(receipts.find((r) => r.userId === 'bob2')).toMatchObject({
+      deliveredSeq: seq,
+      readSeq: seq,
+    });
     const inbox = await bob.client.inbox();
-    expect(inbox.find((e) => e.conversationId === conversationId)).toMatchObject({ lastSeq: 1, readSeq: 1, unreadCount: 0 });
+    expect(inbox.find((e) => e.conversationId === conversationId)).toMatchObject({
+      lastSeq: 1,
+      readSeq: 1,
+      unreadCount: 0,
+    });
   });
 
   it('offline outbox: a message written before connecting gets its id at once and is sent once on connect', async () => {
     const bob = track(await connectClient(server, 'bob3'));
     const alice = track(await makeClient(server, 'alice3'));
-    const { conversationId } = await alice.client.createConversation({ kind: 'direct', members: ['alice3', 'bob3'] });
+    const { conversationId } = await alice.client.createConversation({
+      kind: 'direct',
+      members: ['alice3', 'bob3'],
+    });
     const sending = alice.client.send(conversationId, 'written offline');
     expect(sending.clientMessageId).toMatch(/^[0-9a-f-]{36}$/);
     expect(alice.client.pendingSends()).toHaveLength(1);
@@ -71,7 +101,10 @@ describe('client SDK against the started server', () => {
     const tap = new WireTap();
     const bob = track(await connectClient(server, 'bob4'));
     const sender = track(await connectClient(server, 'alice4', { WebSocket: tap.WebSocket }));
-    const { conversationId } = await sender.client.createConversation({ kind: 'direct', members: ['alice4', 'bob4'] });
+    const { conversationId } = await sender.client.createConversation({
+      kind: 'direct',
+      members: ['alice4', 'bob4'],
+    });
     tap.drop = (f) => f.type === 'ack';
     const sending = sender.client.send(conversationId, 'once only');
     await waitFor(() => bob.messages.length === 1, 'bob receives the first copy');
@@ -90,10 +123,13 @@ describe('client SDK against the started server', () => {
     const tap = new WireTap();
     const alice = track(await connectClient(server, 'alice5'));
     const { conversationId: groupId } = await alice.client.createConversation({
-      kind: 'group', members: ['alice5', 'bob5', 'carol5'], title: 'gap test',
+      kind: 'group',
+      members: ['alice5', 'bob5', 'carol5'],
+      title: 'gap test',
     });
     const bob = track(await connectClient(server, 'bob5', { WebSocket: tap.WebSocket }));
-    tap.drop = (f) => f.type === 'message' && f.seq === 2;
+    let dropped = 0;
+    tap.drop = (f) => f.type === 'message' && f.seq === 2 && dropped++ === 0; // lose the live push only
     for (const body of ['one', 'two', 'three']) await alice.client.send(groupId, body);
     await waitFor(() => bob.messages.length === 3, 'bob has all three');
     expect(bob.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
@@ -101,15 +137,25 @@ describe('client SDK against the started server', () => {
     expect(tap.sent).toContainEqual({ type: 'sync', cursors: { [groupId]: 1 } });
     await alice.client.send(groupId, 'four');
     await waitFor(() => bob.messages.length === 4, 'bob has four');
+    expect(dropped).toBeGreaterThan(0);
     expect(bob.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
   });
 
   it('detects a dead connection (no pong) and reconnects', async () => {
     const tap = new WireTap();
-    const t = track(await connectClient(server, 'alice6', { WebSocket: tap.WebSocket, heartbeatMs: 100, pongTimeoutMs: 200 }));
+    const t = track(
+      await connectClient(server, 'alice6', {
+        WebSocket: tap.WebSocket,
+        heartbeatMs: 100,
+        pongTimeoutMs: 200,
+      }),
+    );
     tap.drop = () => true; // a black hole: the socket stays "open" but nothing comes back
     await waitFor(() => t.states.includes('reconnecting'), 'reconnecting');
     tap.drop = () => false;
-    await waitFor(() => t.states.lastIndexOf('open') > t.states.indexOf('reconnecting'), 'open again');
+    await waitFor(
+      () => t.states.lastIndexOf('open') > t.states.indexOf('reconnecting'),
+      'open again',
+    );
   });
 });

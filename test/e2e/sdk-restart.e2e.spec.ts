@@ -21,12 +21,18 @@ describe('client SDK across a server crash and restart', () => {
     const alice = await connectClient(server, 'alice');
     const bob = await connectClient(server, 'bob');
     clients.push(alice, bob);
-    const { conversationId } = await alice.client.createConversation({ kind: 'direct', members: ['alice', 'bob'] });
+    const { conversationId } = await alice.client.createConversation({
+      kind: 'direct',
+      members: ['alice', 'bob'],
+    });
     await alice.client.send(conversationId, 'before crash');
     await waitFor(() => bob.messages.length === 1, 'bob receives before the crash');
 
     await server.kill();
-    await waitFor(() => alice.client.state === 'reconnecting' && bob.client.state === 'reconnecting', 'both notice');
+    await waitFor(
+      () => alice.client.state === 'reconnecting' && bob.client.state === 'reconnecting',
+      'both notice',
+    );
     const whileDown = alice.client.send(conversationId, 'written while the server was down');
 
     server = await startServer({ dataDir: server.dataDir, env: { PORT: port } });
@@ -38,7 +44,11 @@ describe('client SDK across a server crash and restart', () => {
     await waitFor(() => bob.messages.length === 3, 'bob receives the third');
     await new Promise((r) => setTimeout(r, 200));
     expect(bob.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
-    expect(bodies(bob.messages)).toEqual(['before crash', 'written while the server was down', 'after restart']);
+    expect(bodies(bob.messages)).toEqual([
+      'before crash',
+      'written while the server was down',
+      'after restart',
+    ]);
     expect((await bob.client.history(conversationId)).map((m) => m.seq)).toEqual([1, 2, 3]);
   });
 });

@@ -5,8 +5,18 @@ import { Emitter } from './emitter';
 import { FetchLike, HistoryQuery, HttpApi } from './http';
 import { Outbox, newClientMessageId } from './outbox';
 import {
-  Ack, Attachment, ChatMessage, ConversationKind, InboxEntry, MembershipChange, Presence,
-  Receipt, ServerError, ServerFrame, Synced, Typing,
+  Ack,
+  Attachment,
+  ChatMessage,
+  ConversationKind,
+  InboxEntry,
+  MembershipChange,
+  Presence,
+  Receipt,
+  ServerError,
+  ServerFrame,
+  Synced,
+  Typing,
 } from './protocol';
 import { Sequencer } from './sequencer';
 import { SyncCoordinator } from './sync';
@@ -77,8 +87,10 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 
   constructor(private readonly options: ChatClientOptions) {
     super();
-    const token = typeof options.token === 'function' ? options.token : () => options.token as string;
-    this.userId = options.userId ?? userIdFromToken(typeof options.token === 'string' ? options.token : '');
+    const token =
+      typeof options.token === 'function' ? options.token : () => options.token as string;
+    this.userId =
+      options.userId ?? userIdFromToken(typeof options.token === 'string' ? options.token : '');
     this.http = new HttpApi(options.baseUrl, token, options.fetch);
     this.cursorStore = options.cursors ?? new MemoryCursorStorage();
     this.sequencer = new Sequencer(this.cursorStore);
@@ -125,9 +137,18 @@ export class ChatClient extends Emitter<ChatClientEvents> {
   }
 
   /** Queues a message (sent now if online, else on reconnect); resolves with the ack. */
-  send(conversationId: string, body: string, extra: { clientMessageId?: string; attachments?: Attachment[] } = {}): SendResult {
+  send(
+    conversationId: string,
+    body: string,
+    extra: { clientMessageId?: string; attachments?: Attachment[] } = {},
+  ): SendResult {
     const clientMessageId = extra.clientMessageId ?? newClientMessageId();
-    const message = { conversationId, clientMessageId, body, ...(extra.attachments ? { attachments: extra.attachments } : {}) };
+    const message = {
+      conversationId,
+      clientMessageId,
+      body,
+      ...(extra.attachments ? { attachments: extra.attachments } : {}),
+    };
     const ack = this.outbox.add(message);
     this.connection.send(this.outbox.frame(message));
     return Object.assign(ack, { clientMessageId });
@@ -146,8 +167,10 @@ export class ChatClient extends Emitter<ChatClientEvents> {
   /** Tells the others "typing…", at most once per throttle window per conversation. */
   typing(conversationId: string): void {
     const now = Date.now();
-    if (now - (this.lastTyping.get(conversationId) ?? 0) < (this.options.typingThrottleMs ?? 2000)) return;
-    if (this.connection.send({ type: 'typing', conversationId })) this.lastTyping.set(conversationId, now);
+    if (now - (this.lastTyping.get(conversationId) ?? 0) < (this.options.typingThrottleMs ?? 2000))
+      return;
+    if (this.connection.send({ type: 'typing', conversationId }))
+      this.lastTyping.set(conversationId, now);
   }
 
   /** Last seq delivered to the application for this conversation (0 if none). */
@@ -227,7 +250,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
         this.sync.onSynced(frame);
         return this.emit('synced', strip(frame));
       case 'error':
-        this.outbox.fail(frame);
+        if (!this.outbox.fail(frame) && frame.ref) this.sync.onSyncError(frame.ref);
         return this.emit('error', strip(frame));
       case 'receipt':
         return this.emit('receipt', strip(frame));

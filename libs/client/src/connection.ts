@@ -102,7 +102,9 @@ export class Connection extends Emitter<ConnectionEvents> {
     }
     if (this.currentState === 'closed') return;
     const sep = this.options.wsUrl.includes('?') ? '&' : '?';
-    const socket = new this.options.WebSocket(`${this.options.wsUrl}${sep}token=${encodeURIComponent(token)}`);
+    const socket = new this.options.WebSocket(
+      `${this.options.wsUrl}${sep}token=${encodeURIComponent(token)}`,
+    );
     this.socket = socket;
     socket.onopen = () => this.onOpen(socket);
     socket.onmessage = (ev) => this.onMessage(socket, ev.data);

@@ -28,7 +28,11 @@ export class HttpApi {
     private readonly fetchImpl: FetchLike = defaultFetch(),
   ) {}
 
-  static async devToken(baseUrl: string, userId: string, fetchImpl: FetchLike = defaultFetch()): Promise<string> {
+  static async devToken(
+    baseUrl: string,
+    userId: string,
+    fetchImpl: FetchLike = defaultFetch(),
+  ): Promise<string> {
     const res = await request<{ token: string }>(fetchImpl, `${trim(baseUrl)}/v1/auth/dev-token`, {
       method: 'POST',
       body: JSON.stringify({ userId }),
@@ -36,16 +40,30 @@ export class HttpApi {
     return res.token;
   }
 
-  createConversation(input: { kind: ConversationKind; members: string[]; title?: string }): Promise<{ conversationId: string }> {
+  createConversation(input: {
+    kind: ConversationKind;
+    members: string[];
+    title?: string;
+  }): Promise<{ conversationId: string }> {
     return this.call('POST', '/v1/conversations', input);
   }
 
-  addMembers(conversationId: string, change: { add?: string[]; remove?: string[] }): Promise<unknown> {
-    return this.call('POST', `/v1/conversations/${encodeURIComponent(conversationId)}/members`, change);
+  addMembers(
+    conversationId: string,
+    change: { add?: string[]; remove?: string[] },
+  ): Promise<unknown> {
+    return this.call(
+      'POST',
+      `/v1/conversations/${encodeURIComponent(conversationId)}/members`,
+      change,
+    );
   }
 
   async inbox(): Promise<InboxEntry[]> {
-    const res = await this.call<InboxEntry[] | { conversations: InboxEntry[] }>('GET', '/v1/me/conversations');
+    const res = await this.call<InboxEntry[] | { conversations: InboxEntry[] }>(
+      'GET',
+      '/v1/me/conversations',
+    );
     return Array.isArray(res) ? res : res.conversations;
   }
 
@@ -87,7 +105,11 @@ async function request<T>(fetchImpl: FetchLike, url: string, init: RequestInit):
   const json = text ? safeJson(text) : undefined;
   if (!res.ok) {
     const err = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-    throw new ChatApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? res.statusText);
+    throw new ChatApiError(
+      res.status,
+      err?.code ?? `HTTP_${res.status}`,
+      err?.message ?? res.statusText,
+    );
   }
   return json as T;
 }

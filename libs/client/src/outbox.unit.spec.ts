@@ -20,9 +20,12 @@ describe('Outbox', () => {
 
   it('flushes in write order and stops when the connection refuses', () => {
     const outbox = new Outbox();
-    for (const id of ['a', 'b', 'c']) void outbox.add({ conversationId: 'c', clientMessageId: id, body: id });
+    for (const id of ['a', 'b', 'c'])
+      void outbox.add({ conversationId: 'c', clientMessageId: id, body: id });
     const sent: string[] = [];
-    outbox.flush((f) => (f.type === 'send' && f.clientMessageId !== 'b' ? sent.push(f.clientMessageId) > 0 : false));
+    outbox.flush((f) =>
+      f.type === 'send' && f.clientMessageId !== 'b' ? sent.push(f.clientMessageId) > 0 : false,
+    );
     expect(sent).toEqual(['a']);
   });
 

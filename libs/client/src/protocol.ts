@@ -78,7 +78,13 @@ export interface Ack {
 }
 
 export type ClientFrame =
-  | { type: 'send'; conversationId: string; clientMessageId: string; body: string; attachments?: Attachment[] }
+  | {
+      type: 'send';
+      conversationId: string;
+      clientMessageId: string;
+      body: string;
+      attachments?: Attachment[];
+    }
   | { type: 'delivered'; conversationId: string; upToSeq: number }
   | { type: 'read'; conversationId: string; upToSeq: number }
   | { type: 'typing'; conversationId: string }

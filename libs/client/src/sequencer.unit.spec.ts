@@ -3,7 +3,12 @@ import { ChatMessage } from './protocol';
 import { Sequencer } from './sequencer';
 
 const msg = (seq: number, conversationId = 'c1'): ChatMessage => ({
-  conversationId, seq, messageId: `m${seq}`, senderId: 'u', body: `#${seq}`, sentAt: '2024-01-01T00:00:00Z',
+  conversationId,
+  seq,
+  messageId: `m${seq}`,
+  senderId: 'u',
+  body: `#${seq}`,
+  sentAt: '2024-01-01T00:00:00Z',
 });
 const seqs = (ms: ChatMessage[]) => ms.map((m) => m.seq);
 
@@ -41,7 +46,11 @@ describe('Sequencer (per-conversation cursor, dedup, gap buffering)', () => {
   it('delivers a buffered message exactly once even if it is replayed while buffered', () => {
     seq.accept(msg(3));
     seq.accept(msg(3));
-    const out = [...seq.accept(msg(1)).deliver, ...seq.accept(msg(2)).deliver, ...seq.accept(msg(3)).deliver];
+    const out = [
+      ...seq.accept(msg(1)).deliver,
+      ...seq.accept(msg(2)).deliver,
+      ...seq.accept(msg(3)).deliver,
+    ];
     expect(seqs(out)).toEqual([1, 2, 3]);
   });
 

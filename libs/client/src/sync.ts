@@ -31,7 +31,8 @@ export class SyncCoordinator {
     const cursors: Record<string, number> = {};
     for (const id of conversationIds) cursors[id] = this.sequencer.cursor(id);
     if (Object.keys(cursors).length === 0) return;
-    if (this.send({ type: 'sync', cursors })) for (const id of Object.keys(cursors)) this.syncing.add(id);
+    if (this.send({ type: 'sync', cursors }))
+      for (const id of Object.keys(cursors)) this.syncing.add(id);
   }
 
   onMessage(message: ChatMessage): void {
@@ -54,6 +55,15 @@ export class SyncCoordinator {
     this.fruitless.set(id, tries);
     if (tries < MAX_FRUITLESS_SYNCS) this.syncOne(id);
     else this.onStuck(id);
+  }
+
+  /**
+   * The server refused or aborted a sync of this conversation (error frame whose ref is the
+   * conversation id): stop waiting for its `synced`; a still-open gap re-syncs on the next
+   * live message.
+   */
+  onSyncError(conversationId: string): void {
+    this.syncing.delete(conversationId);
   }
 
   /** The socket is gone: whatever was in flight will be re-requested by the next syncAll. */

@@ -4,7 +4,12 @@ import { Sequencer } from './sequencer';
 import { SyncCoordinator } from './sync';
 
 const msg = (seq: number, conversationId = 'c1'): ChatMessage => ({
-  conversationId, seq, messageId: `m${seq}`, senderId: 'u', body: `#${seq}`, sentAt: '2024-01-01T00:00:00Z',
+  conversationId,
+  seq,
+  messageId: `m${seq}`,
+  senderId: 'u',
+  body: `#${seq}`,
+  sentAt: '2024-01-01T00:00:00Z',
 });
 
 describe('SyncCoordinator', () => {
@@ -61,5 +66,14 @@ describe('SyncCoordinator', () => {
     online = false;
     sync.syncAll(['c1']);
     expect(sync.isSyncing('c1')).toBe(false);
+  });
+
+  it('an error for a syncing conversation ends the wait; the next gap message syncs again', () => {
+    sync.onMessage(msg(3));
+    expect(sync.isSyncing('c1')).toBe(true);
+    sync.onSyncError('c1');
+    expect(sync.isSyncing('c1')).toBe(false);
+    sync.onMessage(msg(4));
+    expect(sent).toHaveLength(2);
   });
 });

@@ -7,7 +7,9 @@ export function userIdFromToken(token: string): string {
   if (!payload) return '';
   try {
     const b64 = payload.replace(/-/g, '+').replace(/_/g, '/');
-    const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))));
+    const claims = JSON.parse(
+      new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))),
+    );
     return String(claims.sub ?? claims.userId ?? '');
   } catch {
     return '';

@@ -12,7 +12,10 @@ describe('WatermarkBatcher', () => {
     b.raise('a', 3);
     b.flush();
     b.dispose();
-    expect(sent).toEqual([['a', 3], ['b', 7]]);
+    expect(sent).toEqual([
+      ['a', 3],
+      ['b', 7],
+    ]);
   });
 
   it('keeps what could not be sent for the next flush', () => {

@@ -9,7 +9,10 @@ export class LocalStorageCursors implements CursorStorage {
   private readonly cache: Record<string, number>;
   private readonly key: string;
 
-  constructor(userId: string, private readonly storage: Storage | undefined = globalThis.localStorage) {
+  constructor(
+    userId: string,
+    private readonly storage: Storage | undefined = globalThis.localStorage,
+  ) {
     this.key = `eventchat.cursors.${userId}`;
     this.cache = this.load();
   }

@@ -4,7 +4,11 @@ import { WebSocketCtor } from '../connection';
 import { ChatMessage, Receipt } from '../protocol';
 
 /** Polls `check` until it returns a truthy value (returned) or the deadline passes. */
-export async function waitFor<T>(check: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | false,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();

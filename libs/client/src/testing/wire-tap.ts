@@ -19,44 +19,53 @@ export class WireTap {
   }
 
   get WebSocket(): WebSocketCtor {
-    const tap = this;
-    return class TappedWebSocket implements WebSocketLike {
-      onopen: WebSocketLike['onopen'] = null;
-      onmessage: WebSocketLike['onmessage'] = null;
-      onclose: WebSocketLike['onclose'] = null;
-      onerror: WebSocketLike['onerror'] = null;
-      private readonly ws: WebSocket;
-
-      constructor(url: string) {
-        this.ws = new WebSocket(url);
-        tap.sockets.add(this.ws);
-        this.ws.on('open', () => this.onopen?.({}));
-        this.ws.on('error', (err) => this.onerror?.(err));
-        this.ws.on('close', (code, reason) => {
-          tap.sockets.delete(this.ws);
-          this.onclose?.({ code, reason: reason.toString() });
-        });
-        this.ws.on('message', (data) => {
-          const frame = parseServerFrame(data.toString());
-          if (frame && tap.drop(frame)) return;
-          if (frame) tap.received.push(frame);
-          this.onmessage?.({ data: data.toString() });
-        });
-      }
-
-      get readyState(): number {
-        return this.ws.readyState;
-      }
-
-      send(data: string): void {
-        tap.sent.push(JSON.parse(data));
-        this.ws.send(data);
-      }
-
-      close(code?: number, reason?: string): void {
-        if (this.ws.readyState === WebSocket.CONNECTING) this.ws.terminate();
-        else this.ws.close(code, reason);
-      }
-    };
+    return tappedWebSocket(this);
   }
+
+  /** @internal */
+  track(ws: WebSocket, open: boolean): void {
+    if (open) this.sockets.add(ws);
+    else this.sockets.delete(ws);
+  }
+}
+
+function tappedWebSocket(tap: WireTap): WebSocketCtor {
+  return class TappedWebSocket implements WebSocketLike {
+    onopen: WebSocketLike['onopen'] = null;
+    onmessage: WebSocketLike['onmessage'] = null;
+    onclose: WebSocketLike['onclose'] = null;
+    onerror: WebSocketLike['onerror'] = null;
+    private readonly ws: WebSocket;
+
+    constructor(url: string) {
+      this.ws = new WebSocket(url);
+      tap.track(this.ws, true);
+      this.ws.on('open', () => this.onopen?.({}));
+      this.ws.on('error', (err) => this.onerror?.(err));
+      this.ws.on('close', (code, reason) => {
+        tap.track(this.ws, false);
+        this.onclose?.({ code, reason: reason.toString() });
+      });
+      this.ws.on('message', (data) => {
+        const frame = parseServerFrame(data.toString());
+        if (frame && tap.drop(frame)) return;
+        if (frame) tap.received.push(frame);
+        this.onmessage?.({ data: data.toString() });
+      });
+    }
+
+    get readyState(): number {
+      return this.ws.readyState;
+    }
+
+    send(data: string): void {
+      tap.sent.push(JSON.parse(data));
+      this.ws.send(data);
+    }
+
+    close(code?: number, reason?: string): void {
+      if (this.ws.readyState === WebSocket.CONNECTING) this.ws.terminate();
+      else this.ws.close(code, reason);
+    }
+  };
 }
