@@ -13,6 +13,8 @@ import { PRESENCE_STORE, PresenceStore } from './presence-store.port';
  */
 @Injectable()
 export class PresenceService {
+  private readonly chains = new Map<string, Promise<void>>();
+
   constructor(
     @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
     @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
@@ -21,17 +23,31 @@ export class PresenceService {
     private readonly outbound: Outbound,
   ) {}
 
-  /** Called before any disconnect of the same socket, so store calls stay in order. */
-  async connected(conn: Connection): Promise<void> {
-    const becameOnline = this.store.connectionOpened(conn.userId, conn.lastSeenAt);
-    const contacts = await this.contactsOf(conn.userId);
-    if (await becameOnline) this.publish(conn.userId, true, conn.lastSeenAt, contacts);
-    for (const view of await this.store.get(contacts)) this.outbound.send(conn, { type: 'presence', ...view });
+  connected(conn: Connection): Promise<void> {
+    return this.serial(conn.userId, async () => {
+      const contacts = await this.contactsOf(conn.userId);
+      if (await this.store.connectionOpened(conn.userId, conn.lastSeenAt)) this.publish(conn.userId, true, conn.lastSeenAt, contacts);
+      for (const view of await this.store.get(contacts)) this.outbound.send(conn, { type: 'presence', ...view });
+    });
   }
 
-  async disconnected(conn: Connection, lastSeenAt: number): Promise<void> {
-    if (!(await this.store.connectionClosed(conn.userId, lastSeenAt))) return;
-    this.publish(conn.userId, false, lastSeenAt, await this.contactsOf(conn.userId));
+  disconnected(conn: Connection, lastSeenAt: number): Promise<void> {
+    return this.serial(conn.userId, async () => {
+      if (!(await this.store.connectionClosed(conn.userId, lastSeenAt))) return;
+      this.publish(conn.userId, false, lastSeenAt, await this.contactsOf(conn.userId));
+    });
+  }
+
+  /**
+   * Runs one user's presence changes one after another, so their signals go out in the order
+   * the connections opened and closed (a quick reconnect never ends as "offline").
+   */
+  private serial(userId: string, task: () => Promise<void>): Promise<void> {
+    const run = (this.chains.get(userId) ?? Promise.resolve()).then(task);
+    const tail = run.catch(() => undefined);
+    this.chains.set(userId, tail);
+    void tail.then(() => this.chains.get(userId) === tail && this.chains.delete(userId));
+    return run;
   }
 
   heartbeat(conn: Connection): void {
