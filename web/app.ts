@@ -126,6 +126,9 @@ async function open(id: string): Promise<void> {
 async function loadLatest(view: ConversationView): Promise<void> {
   const id = view.entry.conversationId;
   const upTo = Math.max(view.entry.lastSeq, client.cursor(id));
+  view.loaded = true;
+  // A chat created a moment ago has nothing to load (and the read model may not know it yet).
+  if (upTo === 0) return void (view.hasOlder = false);
   const [page, receipts] = await Promise.all([
     client.history(id, { beforeSeq: upTo + 1, limit: PAGE }),
     client.receipts(id),
@@ -133,7 +136,6 @@ async function loadLatest(view: ConversationView): Promise<void> {
   for (const m of page) store.addMessage(m, false);
   for (const r of receipts) view.receipts.set(r.userId, r);
   view.hasOlder = (page[0]?.seq ?? 1) > 1;
-  view.loaded = true;
   if (view === active()) renderMessages(store, view, 'bottom');
 }
 

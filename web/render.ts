@@ -64,11 +64,12 @@ export function renderMessages(
   const group = view.entry.kind === 'group';
   const items = [...view.messages.values()]
     .sort((a, b) => a.seq - b.seq)
-    .map((m) => {
+    .map((m, i, all) => {
       const mine = m.senderId === store.me;
+      const firstOfRun = i === 0 || all[i - 1].senderId !== m.senderId; // name once per run
       return bubble(
         mine,
-        group && !mine ? m.senderId : undefined,
+        group && !mine && firstOfRun ? m.senderId : undefined,
         m.body,
         time(m.sentAt),
         mine ? store.tick(view, m.seq) : undefined,

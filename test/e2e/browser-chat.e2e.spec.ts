@@ -1,4 +1,6 @@
 import { Browser, Page, chromium } from 'playwright-core';
+import { ChatClient } from '../../libs/client/src';
+import { connectClient } from '../../libs/client/src/testing/helpers';
 import { ServerProcess, startServer } from '../support/server-process';
 
 /**
@@ -23,6 +25,7 @@ describe('web client in a browser', () => {
   let browser: Browser;
   /** Page errors and alerts, printed when a step fails so the cause is visible. */
   const problems: string[] = [];
+  const sdkClients: ChatClient[] = [];
 
   beforeAll(async () => {
     server = await startServer();
@@ -30,6 +33,7 @@ describe('web client in a browser', () => {
   });
   afterAll(async () => {
     if (problems.length > 0) console.warn(problems.join('\n'));
+    for (const c of sdkClients) c.close();
     await browser?.close();
     await server?.stop();
   });
@@ -73,5 +77,34 @@ describe('web client in a browser', () => {
     await alice.screenshot({ path: '/tmp/browser-chat-alice.png' });
     await bob.screenshot({ path: '/tmp/browser-chat-bob.png' });
     expect(await bob.locator('.conv .badge').count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('group chat: presence dots, typing indicator, and older history loaded on scroll-up', async () => {
+    const seeder = await connectClient(server, 'carol');
+    sdkClients.push(seeder.client);
+    const { conversationId } = await seeder.client.createConversation({
+      kind: 'group',
+      members: ['carol', 'dave', 'erin'],
+      title: 'Team',
+    });
+    for (let i = 1; i <= 45; i++) await seeder.client.send(conversationId, `message ${i}`);
+
+    const dave = await signedIn('dave');
+    const team = dave.locator('.conv', { hasText: 'Team' });
+    await team.locator('.dot.online').waitFor(); // carol is connected
+    await team.click();
+    await dave.locator('.msg .body', { hasText: 'message 45' }).waitFor();
+    expect(await dave.locator('.msg .body', { hasText: /^message 1$/ }).count()).toBe(0);
+    await dave.locator('#messages').evaluate((el) => (el.scrollTop = 0));
+    await dave.locator('.msg .body', { hasText: /^message 1$/ }).waitFor();
+    expect(await dave.locator('.msg[data-seq]').count()).toBe(45);
+
+    seeder.client.typing(conversationId);
+    await dave.locator('#typing', { hasText: 'carol is typing' }).waitFor();
+    await dave.locator('#messages').evaluate((el) => (el.scrollTop = 0));
+    await dave.screenshot({ path: '/tmp/browser-chat-group.png' });
+    seeder.client.close();
+    await team.locator('.dot:not(.online)').waitFor(); // carol went offline
   });
 });
