@@ -84,6 +84,8 @@ export class ChatClient extends Emitter<ChatClientEvents> {
   /** Live messages held while the post-connect inbox fetch runs. */
   private handshakeBuffer: ChatMessage[] | undefined;
   private readyWaiters: Array<() => void> = [];
+  /** Counts socket opens, so a slow handshake of a dead socket does not finish on a new one. */
+  private generation = 0;
 
   constructor(private readonly options: ChatClientOptions) {
     super();
@@ -204,10 +206,12 @@ export class ChatClient extends Emitter<ChatClientEvents> {
   }
 
   private async onOpen(): Promise<void> {
+    const generation = ++this.generation;
     this.handshakeBuffer = [];
     this.outbox.flush((f) => this.connection.send(f));
     try {
       const entries = await this.http.inbox();
+      if (generation !== this.generation) return; // that socket is gone; a newer open took over
       const startAtLatest = this.options.startAt === 'latest';
       for (const e of entries) {
         this.known.add(e.conversationId);
@@ -217,7 +221,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     } catch (err) {
       this.emit('error', err as Error); // still catch up with the cursors we have
     }
-    this.finishHandshake();
+    if (generation === this.generation) this.finishHandshake();
   }
 
   private finishHandshake(): void {
@@ -259,7 +263,8 @@ export class ChatClient extends Emitter<ChatClientEvents> {
       case 'typing':
         return this.emit('typing', strip(frame));
       case 'conversation':
-        this.known.add(frame.conversationId);
+        if (frame.removed.includes(this.userId)) this.known.delete(frame.conversationId);
+        else this.known.add(frame.conversationId);
         return this.emit('conversation', strip(frame));
     }
   }
