@@ -10,8 +10,13 @@ export class Connection {
   lastSeenAt: number;
   /** Consecutive rate-limited frames; reset by an accepted frame. */
   strikes = 0;
-  /** conversationId → live messages held back while that conversation replays. */
-  syncing?: Map<string, TimelineMessage[]>;
+  /**
+   * Per synced conversation: while it replays, the live messages held back (array); after
+   * the replay, the last replayed seq (number): live messages at or below it were already
+   * replayed (the bus can deliver an update after the replay read it) and are dropped until
+   * the first newer one arrives and the entry goes away.
+   */
+  syncing?: Map<string, TimelineMessage[] | number>;
   /** `?awaitSync=1` sockets: live messages held until the first sync frame arrives. */
   pending?: TimelineMessage[];
 

@@ -46,7 +46,7 @@ export class SyncHandler {
   private startBuffering(conn: Connection, ids: string[]): string[] {
     const syncing = (conn.syncing ??= new Map());
     return ids.filter((id) => {
-      if (!syncing.has(id)) return syncing.set(id, []), true;
+      if (!Array.isArray(syncing.get(id))) return syncing.set(id, []), true;
       this.outbound.error(conn, ErrorCode.syncInProgress, 'a sync of this conversation is running', id);
       return false;
     });
@@ -59,7 +59,7 @@ export class SyncHandler {
     conn.pending = undefined;
     for (const m of pending) {
       const buffer = conn.syncing?.get(m.conversationId);
-      if (buffer) buffer.push(m);
+      if (Array.isArray(buffer)) buffer.push(m);
       else this.outbound.send(conn, messageFrame(m));
     }
   }
@@ -85,13 +85,14 @@ export class SyncHandler {
     this.outbound.send(conn, { type: 'synced', conversationId: id, lastSeq: lastReplayed });
     let last = lastReplayed;
     for (const m of buffered) if (m.seq > last) this.outbound.send(conn, messageFrame(m)), (last = m.seq);
+    (conn.syncing ??= new Map()).set(id, last);
   }
 
   private stopBuffering(conn: Connection, id: string): TimelineMessage[] {
-    const buffered = conn.syncing?.get(id) ?? [];
+    const buffered = conn.syncing?.get(id);
     conn.syncing?.delete(id);
     if (conn.syncing?.size === 0) conn.syncing = undefined;
-    return buffered;
+    return Array.isArray(buffered) ? buffered : [];
   }
 
   /** Big replays wait for the socket to drain instead of tripping the slow-consumer bound. */

@@ -57,14 +57,26 @@ export class UpdateFanout {
     }
   }
 
-  /** Sockets waiting for their first sync, or replaying this conversation, buffer instead. */
+  /**
+   * Sockets waiting for their first sync, or replaying this conversation, buffer instead;
+   * right after a replay, messages it already sent are dropped.
+   */
   private holdBack(conn: Connection, m: TimelineMessage): boolean {
-    const buffer = conn.pending ?? conn.syncing?.get(m.conversationId);
-    if (!buffer) return false;
+    const state = conn.pending ?? conn.syncing?.get(m.conversationId);
+    if (state === undefined) return false;
+    if (typeof state === 'number') return this.belowFloor(conn, m, state);
+    const buffer = state;
     if (buffer.length >= this.options.maxSyncBuffer && conn.ws.readyState === WebSocket.OPEN) {
       conn.ws.close(CloseCode.tryAgainLater, 'sync buffer overflow');
     }
     buffer.push(m);
     return true;
+  }
+
+  private belowFloor(conn: Connection, m: TimelineMessage, lastReplayed: number): boolean {
+    if (m.seq <= lastReplayed) return true;
+    conn.syncing!.delete(m.conversationId);
+    if (conn.syncing!.size === 0) conn.syncing = undefined;
+    return false;
   }
 }
