@@ -12,7 +12,10 @@ describe('WebSocket errors and limits, end to end', () => {
     server = await startServer();
     aliceToken = await devToken(server.baseUrl, 'alice');
     await devToken(server.baseUrl, 'bob');
-    const created = await api(server.baseUrl, await devToken(server.baseUrl, 'bob')).post('/v1/conversations', { kind: 'direct', members: ['carol'] });
+    const created = await api(server.baseUrl, await devToken(server.baseUrl, 'bob')).post(
+      '/v1/conversations',
+      { kind: 'direct', members: ['carol'] },
+    );
     conversationId = created.body.conversationId;
   });
   afterAll(async () => {
@@ -34,11 +37,17 @@ describe('WebSocket errors and limits, end to end', () => {
     expect(await WsTestClient.refusal(`${server.wsUrl}?token=forged`)).toBe(401);
     expect(await WsTestClient.refusal(server.wsUrl)).toBe(401);
     expect(await WsTestClient.refusal(server.wsUrl, { authorization: 'Bearer nope' })).toBe(401);
-    expect(await WsTestClient.refusal(server.wsUrl.replace('/v1/ws', '/v1/other') + `?token=${aliceToken}`)).toBe(404);
+    expect(
+      await WsTestClient.refusal(
+        server.wsUrl.replace('/v1/ws', '/v1/other') + `?token=${aliceToken}`,
+      ),
+    ).toBe(404);
   });
 
   it('accepts the token from the Authorization header', async () => {
-    const c = await WsTestClient.open(server.wsUrl, undefined, '', { authorization: `Bearer ${aliceToken}` });
+    const c = await WsTestClient.open(server.wsUrl, undefined, '', {
+      authorization: `Bearer ${aliceToken}`,
+    });
     clients.push(c);
     await stillAlive(c);
   });
@@ -48,12 +57,23 @@ describe('WebSocket errors and limits, end to end', () => {
     ['a non-object', '[1,2]', 'invalid_frame'],
     ['a frame without type', '{"body":"x"}', 'invalid_frame'],
     ['an unknown type', '{"type":"explode"}', 'unknown_type'],
-    ['a send without body', JSON.stringify({ type: 'send', conversationId: 'c', clientMessageId: 'm' }), 'invalid_frame'],
-    ['a negative watermark', JSON.stringify({ type: 'read', conversationId: 'c', upToSeq: -4 }), 'invalid_frame'],
+    [
+      'a send without body',
+      JSON.stringify({ type: 'send', conversationId: 'c', clientMessageId: 'm' }),
+      'invalid_frame',
+    ],
+    [
+      'a negative watermark',
+      JSON.stringify({ type: 'read', conversationId: 'c', upToSeq: -4 }),
+      'invalid_frame',
+    ],
   ])('answers %s with an error frame and keeps the socket open', async (_name, raw, code) => {
     const c = await connect();
     c.sendRaw(raw);
-    expect(await c.waitFor((f) => f.type === 'error')).toMatchObject({ code, message: expect.any(String) });
+    expect(await c.waitFor((f) => f.type === 'error')).toMatchObject({
+      code,
+      message: expect.any(String),
+    });
     await stillAlive(c);
   });
 
@@ -66,10 +86,16 @@ describe('WebSocket errors and limits, end to end', () => {
   it('refuses non-members on send, sync and typing, naming what was refused', async () => {
     const c = await connect();
     c.send({ type: 'send', conversationId, clientMessageId: 'x-1', body: 'let me in' });
-    expect(await c.waitFor((f) => f.type === 'error' && f.ref === 'x-1')).toMatchObject({ code: 'not_a_member' });
+    expect(await c.waitFor((f) => f.type === 'error' && f.ref === 'x-1')).toMatchObject({
+      code: 'not_a_member',
+    });
     c.send({ type: 'sync', cursors: { [conversationId]: 0, 'no-such-conversation': 0 } });
-    await c.waitFor((f) => f.type === 'error' && f.ref === 'no-such-conversation' && f.code === 'not_a_member');
-    await c.waitFor((f) => f.type === 'error' && f.ref === conversationId && f.code === 'not_a_member');
+    await c.waitFor(
+      (f) => f.type === 'error' && f.ref === 'no-such-conversation' && f.code === 'not_a_member',
+    );
+    await c.waitFor(
+      (f) => f.type === 'error' && f.ref === conversationId && f.code === 'not_a_member',
+    );
     c.send({ type: 'typing', conversationId });
     await c.waitForCount((f) => f.type === 'error' && f.ref === conversationId, 2);
     expect(c.of('message')).toHaveLength(0);
@@ -78,7 +104,14 @@ describe('WebSocket errors and limits, end to end', () => {
 
   it('closes with 1009 on a frame over the payload limit', async () => {
     const c = await connect();
-    c.sendRaw(JSON.stringify({ type: 'send', conversationId, clientMessageId: 'big', body: 'x'.repeat(600 * 1024) }));
+    c.sendRaw(
+      JSON.stringify({
+        type: 'send',
+        conversationId,
+        clientMessageId: 'big',
+        body: 'x'.repeat(600 * 1024),
+      }),
+    );
     expect((await c.closed).code).toBe(1009);
   });
 

@@ -12,9 +12,15 @@ describe('WebSocket presence and typing, end to end', () => {
   const clients: WsTestClient[] = [];
 
   beforeAll(async () => {
-    server = await startServer({ env: { PRESENCE_TIMEOUT_MS: '1500', HEARTBEAT_INTERVAL_MS: '500' } });
+    server = await startServer({
+      env: { PRESENCE_TIMEOUT_MS: '1500', HEARTBEAT_INTERVAL_MS: '500' },
+    });
     for (const u of ['pat', 'quinn', 'rae', 'sam']) tokens[u] = await devToken(server.baseUrl, u);
-    const res = await api(server.baseUrl, tokens.pat).post('/v1/conversations', { kind: 'group', members: ['quinn', 'rae'], title: 'p' });
+    const res = await api(server.baseUrl, tokens.pat).post('/v1/conversations', {
+      kind: 'group',
+      members: ['quinn', 'rae'],
+      title: 'p',
+    });
     conversationId = res.body.conversationId;
     await sleep(300); // let the projector apply the conversation (presence recipients come from the inbox)
   });
@@ -28,7 +34,8 @@ describe('WebSocket presence and typing, end to end', () => {
     clients.push(c);
     return c;
   };
-  const presence = (userId: string, online: boolean) => (f: Frame) => f.type === 'presence' && f.userId === userId && f.online === online;
+  const presence = (userId: string, online: boolean) => (f: Frame) =>
+    f.type === 'presence' && f.userId === userId && f.online === online;
 
   it('announces online on the first connection and offline when the last one closes', async () => {
     const quinn = await connect('quinn');
@@ -73,12 +80,19 @@ describe('WebSocket presence and typing, end to end', () => {
     quinn.send({ type: 'typing', conversationId });
     quinn.send({ type: 'typing', conversationId });
     quinn.send({ type: 'typing', conversationId });
-    expect(await pat.waitFor((f) => f.type === 'typing')).toEqual({ type: 'typing', conversationId, userId: 'quinn' });
+    expect(await pat.waitFor((f) => f.type === 'typing')).toEqual({
+      type: 'typing',
+      conversationId,
+      userId: 'quinn',
+    });
     await sleep(500);
     expect(pat.of('typing')).toHaveLength(1);
     expect(quinn.of('typing')).toHaveLength(0);
     expect(quinn.of('error')).toHaveLength(0);
     sam.send({ type: 'typing', conversationId });
-    expect(await sam.waitFor((f) => f.type === 'error')).toMatchObject({ code: 'not_a_member', ref: conversationId });
+    expect(await sam.waitFor((f) => f.type === 'error')).toMatchObject({
+      code: 'not_a_member',
+      ref: conversationId,
+    });
   });
 });

@@ -15,7 +15,9 @@ describe('WebSocket sync and reconnect, end to end', () => {
 
   beforeAll(async () => {
     // The sender pushes 1,000 frames quickly: lift the per-connection frame budget for this test.
-    server = await startServer({ env: { WS_FRAMES_PER_SECOND: '5000', WS_USER_FRAMES_PER_SECOND: '10000' } });
+    server = await startServer({
+      env: { WS_FRAMES_PER_SECOND: '5000', WS_USER_FRAMES_PER_SECOND: '10000' },
+    });
     for (const u of ['sender', 'receiver']) tokens[u] = await devToken(server.baseUrl, u);
   });
   afterAll(async () => {
@@ -24,7 +26,11 @@ describe('WebSocket sync and reconnect, end to end', () => {
   });
 
   const newConversation = async () => {
-    const res = await api(server.baseUrl, tokens.sender).post('/v1/conversations', { kind: 'group', members: ['receiver'], title: `s${Date.now()}` });
+    const res = await api(server.baseUrl, tokens.sender).post('/v1/conversations', {
+      kind: 'group',
+      members: ['receiver'],
+      title: `s${Date.now()}`,
+    });
     expect(res.status).toBe(201);
     return res.body.conversationId as string;
   };
@@ -38,7 +44,11 @@ describe('WebSocket sync and reconnect, end to end', () => {
       while (next <= N) {
         const id = `m-${conversationId}-${next++}`;
         sender.send({ type: 'send', conversationId, clientMessageId: id, body: id });
-        const ack = await sender.waitFor((f) => (f.type === 'ack' || f.type === 'error') && (f.clientMessageId === id || f.ref === id), 20_000);
+        const ack = await sender.waitFor(
+          (f) =>
+            (f.type === 'ack' || f.type === 'error') && (f.clientMessageId === id || f.ref === id),
+          20_000,
+        );
         expect(ack.type).toBe('ack');
         onAck(ack.seq);
       }
@@ -64,7 +74,8 @@ describe('WebSocket sync and reconnect, end to end', () => {
       this.reconnects++;
       c.ws.on('message', (data) => {
         const f = JSON.parse(String(data)) as Frame;
-        if (c === this.socket && f.type === 'message' && f.conversationId === this.conversationId) this.seqs.push(f.seq);
+        if (c === this.socket && f.type === 'message' && f.conversationId === this.conversationId)
+          this.seqs.push(f.seq);
       });
       c.send({ type: 'sync', cursors: { [this.conversationId]: this.last } });
     }
@@ -93,7 +104,9 @@ describe('WebSocket sync and reconnect, end to end', () => {
     await sending;
     await receiver.waitForAll();
     expect(receiver.seqs).toEqual(range(1, N));
-    await receiver.socket!.waitFor((f) => f.type === 'synced' && f.conversationId === conversationId);
+    await receiver.socket!.waitFor(
+      (f) => f.type === 'synced' && f.conversationId === conversationId,
+    );
   }, 60_000);
 
   it('stays gap- and duplicate-free with random disconnects, also during catch-up', async () => {
@@ -118,11 +131,17 @@ describe('WebSocket sync and reconnect, end to end', () => {
     const conversationId = await newConversation();
     await sendAll(conversationId, () => undefined);
     const history = api(server.baseUrl, tokens.receiver);
-    await eventually(() => history.get(`/v1/conversations/${conversationId}/messages?afterSeq=${N - 1}&limit=1`), (r) => r.body.messages?.length === 1);
+    await eventually(
+      () => history.get(`/v1/conversations/${conversationId}/messages?afterSeq=${N - 1}&limit=1`),
+      (r) => r.body.messages?.length === 1,
+    );
     const c = await WsTestClient.open(server.wsUrl, tokens.receiver, 'awaitSync=1');
     clients.push(c);
     c.send({ type: 'sync', cursors: { [conversationId]: 250 } });
-    const synced = await c.waitFor((f) => f.type === 'synced' && f.conversationId === conversationId, 20_000);
+    const synced = await c.waitFor(
+      (f) => f.type === 'synced' && f.conversationId === conversationId,
+      20_000,
+    );
     expect(synced.lastSeq).toBe(N);
     const replayed = c.of('message').filter((m) => m.conversationId === conversationId);
     const seqs = replayed.map((m) => m.seq);

@@ -14,10 +14,17 @@ export class WsTestClient {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => this.receive(JSON.parse(String(data)) as Frame));
-    this.closed = new Promise((done) => ws.on('close', (code, reason) => done({ code, reason: String(reason) })));
+    this.closed = new Promise((done) =>
+      ws.on('close', (code, reason) => done({ code, reason: String(reason) })),
+    );
   }
 
-  static open(url: string, token?: string, query = '', headers: Record<string, string> = {}): Promise<WsTestClient> {
+  static open(
+    url: string,
+    token?: string,
+    query = '',
+    headers: Record<string, string> = {},
+  ): Promise<WsTestClient> {
     const q = [token ? `token=${encodeURIComponent(token)}` : '', query].filter(Boolean).join('&');
     const ws = new WebSocket(q ? `${url}?${q}` : url, { headers });
     const client = new WsTestClient(ws);
@@ -52,7 +59,11 @@ export class WsTestClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w.done !== done);
-        reject(new Error(`no matching frame within ${timeoutMs} ms; last frames: ${JSON.stringify(this.frames.slice(-5))}`));
+        reject(
+          new Error(
+            `no matching frame within ${timeoutMs} ms; last frames: ${JSON.stringify(this.frames.slice(-5))}`,
+          ),
+        );
       }, timeoutMs);
       const done = (f: Frame) => (clearTimeout(timer), resolve(f));
       this.waiters.push({ pred, done });
@@ -60,10 +71,15 @@ export class WsTestClient {
   }
 
   /** Waits until `count` frames match pred; returns them. */
-  async waitForCount(pred: (f: Frame) => boolean, count: number, timeoutMs = 10_000): Promise<Frame[]> {
+  async waitForCount(
+    pred: (f: Frame) => boolean,
+    count: number,
+    timeoutMs = 10_000,
+  ): Promise<Frame[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.frames.filter(pred).length < count) {
-      if (Date.now() > deadline) throw new Error(`only ${this.frames.filter(pred).length}/${count} matching frames`);
+      if (Date.now() > deadline)
+        throw new Error(`only ${this.frames.filter(pred).length}/${count} matching frames`);
       await new Promise((r) => setTimeout(r, 20));
     }
     return this.frames.filter(pred);
@@ -90,4 +106,5 @@ export class WsTestClient {
   }
 }
 
-export const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+export const range = (from: number, to: number): number[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);

@@ -1,4 +1,9 @@
-import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -23,6 +28,31 @@ import { UpdateFanout } from './push/update-fanout';
 const CONN = Symbol('connection');
 type GatewaySocket = WebSocket & { [CONN]: Connection };
 
+type SocketListeners = {
+  message: (data: RawData, isBinary: boolean) => void;
+  close: () => void;
+  error: (err: Error) => void;
+};
+
+/** One set of listener functions shared by all sockets (`this` is the socket): no closures per socket. */
+function socketListeners(
+  router: FrameRouter,
+  onClose: (conn: Connection) => void,
+  logger: Logger,
+): SocketListeners {
+  return {
+    message(this: GatewaySocket, data, isBinary) {
+      router.handle(this[CONN], data, isBinary);
+    },
+    close(this: GatewaySocket) {
+      onClose(this[CONN]);
+    },
+    error(this: GatewaySocket, err) {
+      logger.debug({ err, userId: this[CONN]?.userId }, 'ws socket error');
+    },
+  };
+}
+
 /**
  * Owns the `ws` server: authenticates upgrades on the host app's HTTP server, wires sockets
  * to the frame router, subscribes to the buses and runs the heartbeat sweeper.
@@ -34,7 +64,7 @@ export class GatewayServer implements OnApplicationBootstrap, BeforeApplicationS
   private sweeper?: HeartbeatSweeper;
   private unsubscribes: Unsubscribe[] = [];
   private nextId = 1;
-  private readonly listeners: { message: (data: RawData, isBinary: boolean) => void; close: () => void; error: (err: Error) => void };
+  private readonly listeners: SocketListeners;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -50,18 +80,7 @@ export class GatewayServer implements OnApplicationBootstrap, BeforeApplicationS
     private readonly updates: UpdateFanout,
     private readonly signals: SignalFanout,
   ) {
-    const gateway = this;
-    this.listeners = {
-      message(this: GatewaySocket, data, isBinary) {
-        gateway.router.handle(this[CONN], data, isBinary);
-      },
-      close(this: GatewaySocket) {
-        gateway.onClose(this[CONN]);
-      },
-      error(this: GatewaySocket, err) {
-        gateway.logger.debug({ err, userId: this[CONN]?.userId }, 'ws socket error');
-      },
-    };
+    this.listeners = socketListeners(router, (conn) => this.onClose(conn), logger);
   }
 
   onApplicationBootstrap(): void {
@@ -70,12 +89,20 @@ export class GatewayServer implements OnApplicationBootstrap, BeforeApplicationS
       clientTracking: false,
       maxPayload: this.options.maxPayloadBytes,
       // Compress only frames worth it; no context takeover keeps no zlib window per idle socket.
-      perMessageDeflate: { threshold: 1024, serverNoContextTakeover: true, clientNoContextTakeover: true },
+      perMessageDeflate: {
+        threshold: 1024,
+        serverNoContextTakeover: true,
+        clientNoContextTakeover: true,
+      },
     });
     this.server = this.adapterHost.httpAdapter.getHttpServer() as Server;
     this.server.on('upgrade', this.onUpgrade);
-    this.unsubscribes.push(this.updateBus.subscribe((u) => this.guard('update', () => this.updates.handle(u))));
-    this.unsubscribes.push(this.signalBus.subscribe((s) => this.guard('signal', () => this.signals.handle(s))));
+    this.unsubscribes.push(
+      this.updateBus.subscribe((u) => this.guard('update', () => this.updates.handle(u))),
+    );
+    this.unsubscribes.push(
+      this.signalBus.subscribe((s) => this.guard('signal', () => this.signals.handle(s))),
+    );
     const timeout = this.config.presenceTimeoutMs;
     this.sweeper = new HeartbeatSweeper(this.registry, timeout, (conn) => conn.ws.terminate());
     this.sweeper.start(Math.min(this.config.heartbeatIntervalMs, timeout / 4));
@@ -87,7 +114,8 @@ export class GatewayServer implements OnApplicationBootstrap, BeforeApplicationS
     this.sweeper?.stop();
     this.unsubscribes.forEach((unsubscribe) => unsubscribe());
     this.unsubscribes = [];
-    for (const conn of [...this.registry.all()]) conn.ws.close(CloseCode.goingAway, 'server shutting down');
+    for (const conn of [...this.registry.all()])
+      conn.ws.close(CloseCode.goingAway, 'server shutting down');
     this.wss?.close();
   }
 
@@ -96,7 +124,9 @@ export class GatewayServer implements OnApplicationBootstrap, BeforeApplicationS
       socket.on('error', () => socket.destroy());
       const decision = decideUpgrade(req, this.tokens);
       if (!decision.ok) return rejectUpgrade(socket, decision);
-      this.wss!.handleUpgrade(req, socket, head, (ws) => this.onOpen(ws as GatewaySocket, decision.userId, decision.awaitSync));
+      this.wss!.handleUpgrade(req, socket, head, (ws) =>
+        this.onOpen(ws as GatewaySocket, decision.userId, decision.awaitSync),
+      );
     } catch (err) {
       this.logger.error({ err }, 'ws upgrade failed');
       socket.destroy();
@@ -111,7 +141,9 @@ export class GatewayServer implements OnApplicationBootstrap, BeforeApplicationS
     ws.on('close', this.listeners.close);
     ws.on('error', this.listeners.error);
     this.registry.add(conn);
-    this.presence.connected(conn).catch((err) => this.logger.error({ err, userId }, 'presence on connect failed'));
+    this.presence
+      .connected(conn)
+      .catch((err) => this.logger.error({ err, userId }, 'presence on connect failed'));
   }
 
   private onClose(conn: Connection): void {

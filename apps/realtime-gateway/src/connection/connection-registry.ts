@@ -11,7 +11,7 @@ export class ConnectionRegistry {
   add(conn: Connection): boolean {
     const set = this.byUser.get(conn.userId);
     this.count++;
-    if (set) return set.add(conn), false;
+    if (set) return (set.add(conn), false);
     this.byUser.set(conn.userId, new Set([conn]));
     return true;
   }

@@ -29,6 +29,9 @@ export class Outbound {
   }
 
   error(conn: Connection, code: string, message: string, ref?: string): void {
-    this.send(conn, ref === undefined ? { type: 'error', code, message } : { type: 'error', code, message, ref });
+    this.send(
+      conn,
+      ref === undefined ? { type: 'error', code, message } : { type: 'error', code, message, ref },
+    );
   }
 }

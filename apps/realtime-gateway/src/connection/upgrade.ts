@@ -14,7 +14,8 @@ export type UpgradeDecision =
  */
 export function decideUpgrade(req: IncomingMessage, tokens: TokenService): UpgradeDecision {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  if (url.pathname !== WS_PATH) return { ok: false, status: 404, code: 'not_found', message: 'no such endpoint' };
+  if (url.pathname !== WS_PATH)
+    return { ok: false, status: 404, code: 'not_found', message: 'no such endpoint' };
   const token = url.searchParams.get('token') || bearerToken(req.headers.authorization);
   try {
     const { userId } = tokens.verify(token);
@@ -27,7 +28,10 @@ export function decideUpgrade(req: IncomingMessage, tokens: TokenService): Upgra
 const REASONS = { 401: 'Unauthorized', 404: 'Not Found' } as const;
 
 /** Answers the upgrade request with a plain HTTP error and closes the TCP connection. */
-export function rejectUpgrade(socket: Duplex, decision: Extract<UpgradeDecision, { ok: false }>): void {
+export function rejectUpgrade(
+  socket: Duplex,
+  decision: Extract<UpgradeDecision, { ok: false }>,
+): void {
   if (!socket.writable) return void socket.destroy();
   const body = JSON.stringify({ error: { code: decision.code, message: decision.message } });
   socket.once('finish', () => socket.destroy());

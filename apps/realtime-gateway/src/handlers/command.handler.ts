@@ -32,7 +32,13 @@ export class CommandHandler {
         body: f.body,
         ...(f.attachments ? { attachments: f.attachments } : {}),
       });
-      this.outbound.send(conn, { type: 'ack', conversationId: f.conversationId, clientMessageId: f.clientMessageId, messageId, seq });
+      this.outbound.send(conn, {
+        type: 'ack',
+        conversationId: f.conversationId,
+        clientMessageId: f.clientMessageId,
+        messageId,
+        seq,
+      });
     } catch (err) {
       this.fail(conn, err, f.clientMessageId);
     }

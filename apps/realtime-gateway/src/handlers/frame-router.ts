@@ -41,7 +41,8 @@ export class FrameRouter {
   private async process(conn: Connection, data: RawData, isBinary: boolean): Promise<void> {
     if (!(await this.limiter.allowFrame(conn))) return this.rateLimited(conn);
     conn.strikes = 0;
-    if (isBinary) return this.outbound.error(conn, ErrorCode.invalidFrame, 'frames must be JSON text');
+    if (isBinary)
+      return this.outbound.error(conn, ErrorCode.invalidFrame, 'frames must be JSON text');
     const parsed = parseFrame(text(data));
     if (!parsed.ok) return this.outbound.error(conn, parsed.code, parsed.message, parsed.ref);
     return this.dispatch(conn, parsed.frame);
@@ -82,5 +83,7 @@ export class FrameRouter {
 
 const text = (data: RawData): string => {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
-  return Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+  return Array.isArray(data)
+    ? Buffer.concat(data).toString('utf8')
+    : Buffer.from(data).toString('utf8');
 };

@@ -25,7 +25,8 @@ export class MemberCache {
     if (hit && now - hit.at < this.options.memberCacheMs) return hit.members;
     const view = await this.readModels.getConversation(conversationId);
     if (!view) return undefined;
-    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+    if (this.entries.size >= MAX_ENTRIES)
+      this.entries.delete(this.entries.keys().next().value as string);
     this.entries.delete(conversationId);
     this.entries.set(conversationId, { members: view.members, at: now });
     return view.members;

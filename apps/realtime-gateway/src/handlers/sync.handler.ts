@@ -46,8 +46,13 @@ export class SyncHandler {
   private startBuffering(conn: Connection, ids: string[]): string[] {
     const syncing = (conn.syncing ??= new Map());
     return ids.filter((id) => {
-      if (!Array.isArray(syncing.get(id))) return syncing.set(id, []), true;
-      this.outbound.error(conn, ErrorCode.syncInProgress, 'a sync of this conversation is running', id);
+      if (!Array.isArray(syncing.get(id))) return (syncing.set(id, []), true);
+      this.outbound.error(
+        conn,
+        ErrorCode.syncInProgress,
+        'a sync of this conversation is running',
+        id,
+      );
       return false;
     });
   }
@@ -68,12 +73,20 @@ export class SyncHandler {
     const view = await this.readModels.getConversation(id);
     if (!view || !view.members.includes(conn.userId)) {
       this.stopBuffering(conn, id);
-      return this.outbound.error(conn, ErrorCode.notAMember, 'not a member of this conversation', id);
+      return this.outbound.error(
+        conn,
+        ErrorCode.notAMember,
+        'not a member of this conversation',
+        id,
+      );
     }
     let last = cursor;
-    for (let more = true; more && conn.ws.readyState === WebSocket.OPEN; ) {
-      const page = await this.readModels.getMessages(id, { afterSeq: last, limit: this.options.syncPageSize });
-      for (const m of page) if (m.seq > last) this.outbound.send(conn, messageFrame(m)), (last = m.seq);
+    for (let more = true; more && conn.ws.readyState === WebSocket.OPEN;) {
+      const page = await this.readModels.getMessages(id, {
+        afterSeq: last,
+        limit: this.options.syncPageSize,
+      });
+      last = this.sendAfter(conn, page, last);
       more = page.length >= this.options.syncPageSize;
       if (more) await this.drain(conn);
     }
@@ -83,9 +96,18 @@ export class SyncHandler {
   private goLive(conn: Connection, id: string, lastReplayed: number): void {
     const buffered = this.stopBuffering(conn, id).sort((a, b) => a.seq - b.seq);
     this.outbound.send(conn, { type: 'synced', conversationId: id, lastSeq: lastReplayed });
-    let last = lastReplayed;
-    for (const m of buffered) if (m.seq > last) this.outbound.send(conn, messageFrame(m)), (last = m.seq);
+    const last = this.sendAfter(conn, buffered, lastReplayed);
     (conn.syncing ??= new Map()).set(id, last);
+  }
+
+  /** Sends the messages above `last` (ascending input); returns the new last sent seq. */
+  private sendAfter(conn: Connection, messages: TimelineMessage[], last: number): number {
+    for (const m of messages) {
+      if (m.seq <= last) continue;
+      this.outbound.send(conn, messageFrame(m));
+      last = m.seq;
+    }
+    return last;
   }
 
   private stopBuffering(conn: Connection, id: string): TimelineMessage[] {
@@ -98,6 +120,7 @@ export class SyncHandler {
   /** Big replays wait for the socket to drain instead of tripping the slow-consumer bound. */
   private async drain(conn: Connection): Promise<void> {
     const highWater = this.options.maxBufferedBytes / 4;
-    while (conn.ws.readyState === WebSocket.OPEN && conn.ws.bufferedAmount > highWater) await sleep(5);
+    while (conn.ws.readyState === WebSocket.OPEN && conn.ws.bufferedAmount > highWater)
+      await sleep(5);
   }
 }

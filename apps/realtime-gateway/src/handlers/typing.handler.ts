@@ -23,11 +23,17 @@ export class TypingHandler {
   async typing(conn: Connection, conversationId: string): Promise<void> {
     const members = await this.members.members(conversationId);
     if (!members || !members.includes(conn.userId)) {
-      this.outbound.error(conn, ErrorCode.notAMember, 'not a member of this conversation', conversationId);
+      this.outbound.error(
+        conn,
+        ErrorCode.notAMember,
+        'not a member of this conversation',
+        conversationId,
+      );
       return;
     }
     if (!(await this.limiter.allowTyping(conn.userId, conversationId))) return;
     const recipients = members.filter((m) => m !== conn.userId);
-    if (recipients.length > 0) this.signals.publish({ type: 'typing', conversationId, userId: conn.userId, recipients });
+    if (recipients.length > 0)
+      this.signals.publish({ type: 'typing', conversationId, userId: conn.userId, recipients });
   }
 }

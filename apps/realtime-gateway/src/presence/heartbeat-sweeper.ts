@@ -22,7 +22,8 @@ export class HeartbeatSweeper {
 
   sweep(now: number): void {
     const expired: Connection[] = [];
-    for (const conn of this.registry.all()) if (now - conn.lastSeenAt > this.timeoutMs) expired.push(conn);
+    for (const conn of this.registry.all())
+      if (now - conn.lastSeenAt > this.timeoutMs) expired.push(conn);
     for (const conn of expired) this.onExpired(conn);
   }
 

@@ -11,7 +11,7 @@ export class InMemoryPresenceStore implements PresenceStore {
 
   async connectionOpened(userId: string, at: number): Promise<boolean> {
     const entry = this.users.get(userId);
-    if (!entry) return this.users.set(userId, { connections: 1, lastSeenAt: at }), true;
+    if (!entry) return (this.users.set(userId, { connections: 1, lastSeenAt: at }), true);
     entry.connections++;
     entry.lastSeenAt = Math.max(entry.lastSeenAt, at);
     return entry.connections === 1;
@@ -36,7 +36,11 @@ export class InMemoryPresenceStore implements PresenceStore {
       const entry = this.users.get(userId);
       if (!entry) continue;
       const online = entry.connections > 0;
-      views.push({ userId, online, lastSeenAt: new Date(online ? Date.now() : entry.lastSeenAt).toISOString() });
+      views.push({
+        userId,
+        online,
+        lastSeenAt: new Date(online ? Date.now() : entry.lastSeenAt).toISOString(),
+      });
     }
     return views;
   }

@@ -8,7 +8,9 @@ describe('InMemoryPresenceStore', () => {
     expect(await store.connectionClosed('ann', 3000)).toBe(false);
     expect((await store.get(['ann']))[0].online).toBe(true);
     expect(await store.connectionClosed('ann', 4000)).toBe(true);
-    expect(await store.get(['ann', 'nobody'])).toEqual([{ userId: 'ann', online: false, lastSeenAt: new Date(4000).toISOString() }]);
+    expect(await store.get(['ann', 'nobody'])).toEqual([
+      { userId: 'ann', online: false, lastSeenAt: new Date(4000).toISOString() },
+    ]);
   });
 
   it('never lowers lastSeenAt and ignores a close without an open', async () => {

@@ -26,8 +26,10 @@ export class PresenceService {
   connected(conn: Connection): Promise<void> {
     return this.serial(conn.userId, async () => {
       const contacts = await this.contactsOf(conn.userId);
-      if (await this.store.connectionOpened(conn.userId, conn.lastSeenAt)) this.publish(conn.userId, true, conn.lastSeenAt, contacts);
-      for (const view of await this.store.get(contacts)) this.outbound.send(conn, { type: 'presence', ...view });
+      if (await this.store.connectionOpened(conn.userId, conn.lastSeenAt))
+        this.publish(conn.userId, true, conn.lastSeenAt, contacts);
+      for (const view of await this.store.get(contacts))
+        this.outbound.send(conn, { type: 'presence', ...view });
     });
   }
 
@@ -51,18 +53,27 @@ export class PresenceService {
   }
 
   heartbeat(conn: Connection): void {
-    this.store.touch(conn.userId, conn.lastSeenAt).catch((err) => this.logger.warn({ err }, 'presence touch failed'));
+    this.store
+      .touch(conn.userId, conn.lastSeenAt)
+      .catch((err) => this.logger.warn({ err }, 'presence touch failed'));
   }
 
   private publish(userId: string, online: boolean, at: number, recipients: string[]): void {
     if (recipients.length === 0) return;
-    this.signals.publish({ type: 'presence', userId, online, lastSeenAt: new Date(at).toISOString(), recipients });
+    this.signals.publish({
+      type: 'presence',
+      userId,
+      online,
+      lastSeenAt: new Date(at).toISOString(),
+      recipients,
+    });
   }
 
   /** Everyone sharing at least one conversation with the user (not the user). */
   private async contactsOf(userId: string): Promise<string[]> {
     const contacts = new Set<string>();
-    for (const entry of await this.readModels.getInbox(userId)) for (const m of entry.members) contacts.add(m);
+    for (const entry of await this.readModels.getInbox(userId))
+      for (const m of entry.members) contacts.add(m);
     contacts.delete(userId);
     return [...contacts];
   }

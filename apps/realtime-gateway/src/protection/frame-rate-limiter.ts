@@ -15,14 +15,22 @@ export class FrameRateLimiter {
   private readonly typing: RateLimiterMemory;
 
   constructor(@Inject(GATEWAY_OPTIONS) options: GatewayOptions) {
-    this.perConnection = new RateLimiterMemory({ points: options.connectionFramesPerSecond, duration: 1 });
+    this.perConnection = new RateLimiterMemory({
+      points: options.connectionFramesPerSecond,
+      duration: 1,
+    });
     this.perUser = new RateLimiterMemory({ points: options.userFramesPerSecond, duration: 1 });
-    this.typing = new RateLimiterMemory({ points: 1, duration: Math.max(1, Math.round(options.typingIntervalMs / 1000)) });
+    this.typing = new RateLimiterMemory({
+      points: 1,
+      duration: Math.max(1, Math.round(options.typingIntervalMs / 1000)),
+    });
   }
 
   /** True when the frame is within both budgets. */
   async allowFrame(conn: Connection): Promise<boolean> {
-    return (await consumed(this.perConnection, conn.id)) && (await consumed(this.perUser, conn.userId));
+    return (
+      (await consumed(this.perConnection, conn.id)) && (await consumed(this.perUser, conn.userId))
+    );
   }
 
   /** True for the first typing signal of this user in this conversation per interval. */

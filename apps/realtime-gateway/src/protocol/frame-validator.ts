@@ -3,8 +3,7 @@ import { ClientFrame, ClientFrameType, ErrorCode } from './frames';
 import { frameSchemas } from './frame-schemas';
 
 export type ParseResult =
-  | { ok: true; frame: ClientFrame }
-  | { ok: false; code: string; message: string; ref?: string };
+  { ok: true; frame: ClientFrame } | { ok: false; code: string; message: string; ref?: string };
 
 const ajv = new Ajv({ allErrors: false, strict: true });
 /** Compiled once at load: validation is a plain function call per frame. */
@@ -26,10 +25,22 @@ export function parseFrame(raw: string): ParseResult {
     return { ok: false, code: ErrorCode.invalidFrame, message: 'frame must be a JSON object' };
   }
   const { type } = value as { type?: unknown };
-  if (typeof type !== 'string') return { ok: false, code: ErrorCode.invalidFrame, message: 'frame needs a string "type"' };
+  if (typeof type !== 'string')
+    return { ok: false, code: ErrorCode.invalidFrame, message: 'frame needs a string "type"' };
   const validate = validators.get(type);
-  if (!validate) return { ok: false, code: ErrorCode.unknownType, message: `unknown frame type "${type.slice(0, 40)}"` };
-  if (!validate(value)) return { ok: false, code: ErrorCode.invalidFrame, message: describe(validate), ref: refOf(value) };
+  if (!validate)
+    return {
+      ok: false,
+      code: ErrorCode.unknownType,
+      message: `unknown frame type "${type.slice(0, 40)}"`,
+    };
+  if (!validate(value))
+    return {
+      ok: false,
+      code: ErrorCode.invalidFrame,
+      message: describe(validate),
+      ref: refOf(value),
+    };
   return { ok: true, frame: value as ClientFrame };
 }
 

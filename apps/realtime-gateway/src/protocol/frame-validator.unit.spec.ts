@@ -4,7 +4,13 @@ describe('parseFrame', () => {
   it('accepts every client frame type', () => {
     const frames = [
       { type: 'send', conversationId: 'c', clientMessageId: 'm1', body: 'hi' },
-      { type: 'send', conversationId: 'c', clientMessageId: 'm1', body: '', attachments: [{ mediaId: 'x', contentType: 'image/png', size: 3 }] },
+      {
+        type: 'send',
+        conversationId: 'c',
+        clientMessageId: 'm1',
+        body: '',
+        attachments: [{ mediaId: 'x', contentType: 'image/png', size: 3 }],
+      },
       { type: 'delivered', conversationId: 'c', upToSeq: 3 },
       { type: 'read', conversationId: 'c', upToSeq: 0 },
       { type: 'typing', conversationId: 'c' },
@@ -35,7 +41,12 @@ describe('parseFrame', () => {
   });
 
   it('refuses a body over 100,000 characters and names the clientMessageId as ref', () => {
-    const raw = JSON.stringify({ type: 'send', conversationId: 'c', clientMessageId: 'm9', body: 'x'.repeat(100_001) });
+    const raw = JSON.stringify({
+      type: 'send',
+      conversationId: 'c',
+      clientMessageId: 'm9',
+      body: 'x'.repeat(100_001),
+    });
     expect(parseFrame(raw)).toMatchObject({ ok: false, code: 'invalid_frame', ref: 'm9' });
   });
 });

@@ -2,7 +2,13 @@ import { Attachment } from '../../../../libs/domain/src';
 
 /** Frames a client may send (JSON text frames, validated by frame-validator.ts). */
 export type ClientFrame =
-  | { type: 'send'; conversationId: string; clientMessageId: string; body: string; attachments?: Attachment[] }
+  | {
+      type: 'send';
+      conversationId: string;
+      clientMessageId: string;
+      body: string;
+      attachments?: Attachment[];
+    }
   | { type: 'delivered'; conversationId: string; upToSeq: number }
   | { type: 'read'; conversationId: string; upToSeq: number }
   | { type: 'typing'; conversationId: string }
@@ -25,8 +31,20 @@ export type ServerFrame =
       attachments: Attachment[];
       sentAt: string;
     }
-  | { type: 'receipt'; conversationId: string; userId: string; deliveredSeq: number; readSeq: number }
-  | { type: 'conversation'; conversationId: string; members: string[]; added: string[]; removed: string[] }
+  | {
+      type: 'receipt';
+      conversationId: string;
+      userId: string;
+      deliveredSeq: number;
+      readSeq: number;
+    }
+  | {
+      type: 'conversation';
+      conversationId: string;
+      members: string[];
+      added: string[];
+      removed: string[];
+    }
   | { type: 'presence'; userId: string; online: boolean; lastSeenAt: string }
   | { type: 'typing'; conversationId: string; userId: string }
   | { type: 'synced'; conversationId: string; lastSeq: number }

@@ -30,12 +30,24 @@ export class UpdateFanout {
       case 'receipt': {
         const { conversationId, userId, deliveredSeq, readSeq } = update;
         const others = update.recipients.filter((r) => r !== userId);
-        return this.broadcast(others, { type: 'receipt', conversationId, userId, deliveredSeq, readSeq });
+        return this.broadcast(others, {
+          type: 'receipt',
+          conversationId,
+          userId,
+          deliveredSeq,
+          readSeq,
+        });
       }
       case 'membership': {
         const { conversationId, members, added, removed } = update;
         this.members.invalidate(conversationId);
-        return this.broadcast(update.recipients, { type: 'conversation', conversationId, members, added, removed });
+        return this.broadcast(update.recipients, {
+          type: 'conversation',
+          conversationId,
+          members,
+          added,
+          removed,
+        });
       }
     }
   }
@@ -43,7 +55,8 @@ export class UpdateFanout {
   broadcast(recipients: string[], frame: ServerFrame): void {
     let data: string | undefined;
     for (const userId of recipients) {
-      for (const conn of this.registry.forUser(userId)) this.outbound.sendRaw(conn, (data ??= JSON.stringify(frame)));
+      for (const conn of this.registry.forUser(userId))
+        this.outbound.sendRaw(conn, (data ??= JSON.stringify(frame)));
     }
   }
 
