@@ -12,28 +12,24 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 
 function runAutocannon(baseUrl, senders) {
   let nextClient = 0;
+  // One sender per connection; every request carries a fresh clientMessageId (autocannon
+  // clears a request's context on each loop, so the counter lives with the client).
   return autocannon({
     url: baseUrl,
     connections: SENDERS,
     duration: DURATION,
-    requests: [
-      {
+    setupClient: (client) => {
+      const s = senders[nextClient++ % senders.length];
+      let n = 0;
+      const request = () => ({
         method: 'POST',
-        setupRequest: (req, context) => {
-          if (context.sender === undefined) {
-            context.sender = senders[nextClient++ % senders.length];
-            context.n = 0;
-          }
-          const s = context.sender;
-          return {
-            ...req,
-            path: `/v1/conversations/${s.conversationId}/messages`,
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` },
-            body: JSON.stringify({ clientMessageId: `${s.userId}-${context.n++}`, body: 'hello from the benchmark' }),
-          };
-        },
-      },
-    ],
+        path: `/v1/conversations/${s.conversationId}/messages`,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` },
+        body: JSON.stringify({ clientMessageId: `${s.userId}-${n++}`, body: 'hello from the benchmark' }),
+      });
+      client.setRequests([request()]);
+      client.on('response', () => client.setRequests([request()]));
+    },
   });
 }
 
