@@ -16,8 +16,14 @@ export type ConversationCommand =
         now: string;
       };
     }
-  | { type: 'AddMembers'; data: { conversationId: string; members: string[]; actor: string; now: string } }
-  | { type: 'RemoveMembers'; data: { conversationId: string; members: string[]; actor: string; now: string } }
+  | {
+      type: 'AddMembers';
+      data: { conversationId: string; members: string[]; actor: string; now: string };
+    }
+  | {
+      type: 'RemoveMembers';
+      data: { conversationId: string; members: string[]; actor: string; now: string };
+    }
   | {
       type: 'SendMessage';
       data: {
@@ -31,7 +37,13 @@ export type ConversationCommand =
         now: string;
       };
     }
-  | { type: 'MarkDelivered'; data: { conversationId: string; upToSeq: number; actor: string; now: string } }
-  | { type: 'MarkRead'; data: { conversationId: string; upToSeq: number; actor: string; now: string } };
+  | {
+      type: 'MarkDelivered';
+      data: { conversationId: string; upToSeq: number; actor: string; now: string };
+    }
+  | {
+      type: 'MarkRead';
+      data: { conversationId: string; upToSeq: number; actor: string; now: string };
+    };
 
 export type ConversationCommandType = ConversationCommand['type'];

@@ -29,6 +29,12 @@ export type ReadModelOp =
   | { op: 'removeMembers'; conversationId: string; userIds: string[] }
   | { op: 'putMessage'; message: TimelineMessage }
   /** Raise (never lower) a user's watermarks; read ≥ delivered is kept by the store too. */
-  | { op: 'raiseReceipt'; conversationId: string; userId: string; deliveredSeq: number; readSeq: number };
+  | {
+      op: 'raiseReceipt';
+      conversationId: string;
+      userId: string;
+      deliveredSeq: number;
+      readSeq: number;
+    };
 
 export type ReadModelOpName = ReadModelOp['op'];
