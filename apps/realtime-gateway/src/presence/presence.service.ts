@@ -4,6 +4,7 @@ import { SignalBus } from '../../../../libs/bus/src/update-bus.port';
 import { ReadModelStore } from '../../../../libs/read-models/src/read-model-store.port';
 import { LOGGER, READ_MODELS, SIGNAL_BUS } from '../../../../libs/platform/src/tokens';
 import { Connection } from '../connection/connection';
+import { ConnectionRegistry } from '../connection/connection-registry';
 import { Outbound } from '../connection/outbound';
 import { PRESENCE_STORE, PresenceStore } from './presence-store.port';
 
@@ -21,6 +22,7 @@ export class PresenceService {
     @Inject(SIGNAL_BUS) private readonly signals: SignalBus,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly outbound: Outbound,
+    private readonly registry: ConnectionRegistry,
   ) {}
 
   connected(conn: Connection): Promise<void> {
@@ -50,6 +52,26 @@ export class PresenceService {
     this.chains.set(userId, tail);
     void tail.then(() => this.chains.get(userId) === tail && this.chains.delete(userId));
     return run;
+  }
+
+  /**
+   * Members who just started sharing a conversation learn each other's presence at once,
+   * not only at their next connect: added members hear about everyone, the others about
+   * the added ones (local sockets only; every gateway sees the same membership update).
+   */
+  async introduce(members: string[], added: string[]): Promise<void> {
+    if (added.length === 0) return;
+    const views = new Map((await this.store.get(members)).map((v) => [v.userId, v]));
+    const isAdded = new Set(added);
+    for (const userId of members) {
+      const conns = [...this.registry.forUser(userId)];
+      if (conns.length === 0) continue;
+      const others = (isAdded.has(userId) ? members : added).filter((o) => o !== userId);
+      for (const other of others) {
+        const view = views.get(other);
+        if (view) for (const conn of conns) this.outbound.send(conn, { type: 'presence', ...view });
+      }
+    }
   }
 
   heartbeat(conn: Connection): void {

@@ -7,6 +7,7 @@ import { ConnectionRegistry } from '../connection/connection-registry';
 import { Outbound } from '../connection/outbound';
 import { MemberCache } from '../handlers/member-cache';
 import { CloseCode, ServerFrame } from '../protocol/frames';
+import { PresenceService } from '../presence/presence.service';
 import { messageFrame } from './message-frame';
 
 /**
@@ -21,6 +22,7 @@ export class UpdateFanout {
     private readonly outbound: Outbound,
     private readonly members: MemberCache,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+    private readonly presence: PresenceService,
   ) {}
 
   handle(update: ProjectionUpdate): void {
@@ -41,6 +43,7 @@ export class UpdateFanout {
       case 'membership': {
         const { conversationId, members, added, removed } = update;
         this.members.invalidate(conversationId);
+        void this.presence.introduce(members, added).catch(() => undefined);
         return this.broadcast(update.recipients, {
           type: 'conversation',
           conversationId,
