@@ -48,6 +48,7 @@ export class LmdbEventStore implements EventStore {
   private readonly pendingIds = new Map<string, EventLocation & { durable: Promise<unknown> }>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly subscriptions: LiveSubscriptions;
+  private readonly durableListeners = new Set<() => void>();
   private nextPosition: number;
   private failure?: unknown;
   private closed = false;
@@ -167,6 +168,22 @@ export class LmdbEventStore implements EventStore {
   private settled(streamId: string, events: NewEvent[]): void {
     this.heads.settle(streamId);
     for (const { metadata } of events) this.pendingIds.delete(metadata.eventId);
+    this.subscriptions.notifyAll();
+    for (const listener of this.durableListeners) listener();
+  }
+
+  /**
+   * Called whenever appends became durable: lets another thread's or process's read-only
+   * instance of this store (e.g. a projector on a worker thread) be woken at once via `wake()`
+   * instead of waiting for its poll.
+   */
+  onDurable(listener: () => void): () => void {
+    this.durableListeners.add(listener);
+    return () => this.durableListeners.delete(listener);
+  }
+
+  /** New events may be on disk (written by another instance): subscriptions read now. */
+  wake(): void {
     this.subscriptions.notifyAll();
   }
 
