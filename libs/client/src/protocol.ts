@@ -5,23 +5,22 @@
 
 export type ConversationKind = 'direct' | 'group';
 
-export interface Attachment {
-  mediaId: string;
-  contentType: string;
-  size: number;
-  name?: string;
-}
+import type { ChatMessage } from '../../protocol/src/frames';
 
-export interface ChatMessage {
-  conversationId: string;
-  seq: number;
-  messageId: string;
-  clientMessageId?: string;
-  senderId: string;
-  body: string;
-  attachments?: Attachment[];
-  sentAt: string;
-}
+export type {
+  Ack,
+  Attachment,
+  ChatMessage,
+  ClientFrame,
+  MembershipChange,
+  Presence,
+  Receipt,
+  ServerError,
+  ServerFrame,
+  Synced,
+  Typing,
+} from '../../protocol/src/frames';
+import type { ServerFrame } from '../../protocol/src/frames';
 
 export interface InboxEntry {
   conversationId: string;
@@ -34,73 +33,6 @@ export interface InboxEntry {
   readSeq: number;
   unreadCount: number;
 }
-
-export interface Receipt {
-  conversationId: string;
-  userId: string;
-  deliveredSeq: number;
-  readSeq: number;
-}
-
-export interface Presence {
-  userId: string;
-  online: boolean;
-  lastSeenAt?: string;
-}
-
-export interface Typing {
-  conversationId: string;
-  userId: string;
-}
-
-export interface Synced {
-  conversationId: string;
-  lastSeq: number;
-}
-
-export interface MembershipChange {
-  conversationId: string;
-  members: string[];
-  added: string[];
-  removed: string[];
-}
-
-export interface ServerError {
-  code: string;
-  message: string;
-  ref?: string;
-}
-
-export interface Ack {
-  clientMessageId: string;
-  messageId: string;
-  seq: number;
-}
-
-export type ClientFrame =
-  | {
-      type: 'send';
-      conversationId: string;
-      clientMessageId: string;
-      body: string;
-      attachments?: Attachment[];
-    }
-  | { type: 'delivered'; conversationId: string; upToSeq: number }
-  | { type: 'read'; conversationId: string; upToSeq: number }
-  | { type: 'typing'; conversationId: string }
-  | { type: 'sync'; cursors: Record<string, number> }
-  | { type: 'ping' };
-
-export type ServerFrame =
-  | ({ type: 'ack' } & Ack)
-  | ({ type: 'message' } & ChatMessage)
-  | ({ type: 'receipt' } & Receipt)
-  | ({ type: 'presence' } & Presence)
-  | ({ type: 'typing' } & Typing)
-  | ({ type: 'synced' } & Synced)
-  | ({ type: 'conversation' } & MembershipChange)
-  | ({ type: 'error' } & ServerError)
-  | { type: 'pong' };
 
 /** Parses one text frame; returns undefined for anything that is not a typed JSON object. */
 export function parseServerFrame(data: unknown): ServerFrame | undefined {

@@ -7,7 +7,9 @@ const msg = (seq: number, conversationId = 'c1'): ChatMessage => ({
   conversationId,
   seq,
   messageId: `m${seq}`,
+  clientMessageId: `k${seq}`,
   senderId: 'u',
+  attachments: [],
   body: `#${seq}`,
   sentAt: '2024-01-01T00:00:00Z',
 });
