@@ -36,26 +36,32 @@ export function toPositioned(recorded: RecordedEvent): PositionedEvent | undefin
 
 /** Read-model state the batch's updates depend on, read BEFORE the batch is applied. */
 export interface BatchSnapshot {
-  members: Map<string, string[]>;
+  members: Map<string, readonly string[]>;
   receipts: Map<string, Watermarks>;
 }
 
 const receiptKey = (conversationId: string, userId: string): string =>
   `${conversationId}\u0000${userId}`;
 
+/** Where a snapshot gets a conversation's committed members (the store, or a MemberCache). */
+export interface MemberSource {
+  get(conversationId: string): Promise<readonly string[]>;
+}
+
+const membersFromStore = (readModels: ReadModelStore): MemberSource => ({
+  get: async (conversationId) => (await readModels.getConversation(conversationId))?.members ?? [],
+});
+
 export async function loadSnapshot(
   readModels: ReadModelStore,
   events: PositionedEvent[],
+  members: MemberSource = membersFromStore(readModels),
 ): Promise<BatchSnapshot> {
   const snapshot: BatchSnapshot = { members: new Map(), receipts: new Map() };
   for (const { event } of events) {
     const { conversationId } = event.data;
-    if (!snapshot.members.has(conversationId)) {
-      snapshot.members.set(
-        conversationId,
-        (await readModels.getConversation(conversationId))?.members ?? [],
-      );
-    }
+    if (!snapshot.members.has(conversationId))
+      snapshot.members.set(conversationId, await members.get(conversationId));
     if (event.type === 'MessageDelivered' || event.type === 'MessageRead') {
       const key = receiptKey(conversationId, event.data.userId);
       if (!snapshot.receipts.has(key))

@@ -8,6 +8,7 @@ import {
 } from '../../../libs/event-store/src/event-store.port';
 import { ReadModelStore } from '../../../libs/read-models/src/read-model-store.port';
 import { PositionedEvent, buildUpdates, loadSnapshot, toPositioned } from './batch-updates';
+import { MemberCache } from './member-cache';
 import { observeLag } from './projection-lag';
 
 export interface ProjectorDeps {
@@ -18,6 +19,8 @@ export interface ProjectorDeps {
   /** Back-pressure: the subscription handler waits while this many events are queued. */
   maxQueuedEvents?: number;
   retryDelayMs?: number;
+  /** Where lag observations go (default: this thread's chat_projection_lag_seconds). */
+  observeLag?: (timestamps: string[]) => void;
 }
 
 class StoppedWhileRetrying extends Error {}
@@ -44,10 +47,14 @@ export class Projector {
   /** Updates at or below this position were published before a rebuild; not again. */
   private republishUpTo = 0;
   private caughtUpSignal = new CaughtUp();
+  private readonly members: MemberCache;
+  private readonly observeLag: (timestamps: string[]) => void;
 
   constructor(private readonly deps: ProjectorDeps) {
     this.maxQueued = deps.maxQueuedEvents ?? 5_000;
     this.retryDelayMs = deps.retryDelayMs ?? 500;
+    this.members = new MemberCache(deps.readModels);
+    this.observeLag = deps.observeLag ?? observeLag;
   }
 
   /** Global position of the last event whose read-model writes are committed. */
@@ -95,6 +102,7 @@ export class Projector {
     const previous = Math.max(this.applied, await this.deps.readModels.getCheckpoint());
     this.republishUpTo = Math.max(this.republishUpTo, previous);
     await this.deps.readModels.clear();
+    this.members.clear();
     this.applied = 0;
     this.deps.logger.info({ previous }, 'projector rebuilding from position 0');
     await this.start();
@@ -154,7 +162,7 @@ export class Projector {
     );
     this.applied = lastPosition;
     const fresh = (position: number) => position > this.republishUpTo;
-    observeLag(events.filter((e) => fresh(e.position)).map((e) => e.timestamp));
+    this.observeLag(events.filter((e) => fresh(e.position)).map((e) => e.timestamp));
     await this.publish(updates.filter((u) => fresh(u.position)));
     this.deps.logger.debug(
       { events: batch.length, lastPosition, updates: updates.length },
@@ -165,11 +173,11 @@ export class Projector {
   /** One write transaction for the whole batch; unknown event types only move the checkpoint. */
   private async applyBatch(batch: RecordedEvent[], lastPosition: number) {
     const events = batch.map(toPositioned).filter((e): e is PositionedEvent => e !== undefined);
-    const updates = buildUpdates(events, await loadSnapshot(this.deps.readModels, events));
-    await this.deps.readModels.apply(
-      events.flatMap((e) => e.ops),
-      lastPosition,
-    );
+    const snapshot = await loadSnapshot(this.deps.readModels, events, this.members);
+    const updates = buildUpdates(events, snapshot);
+    const ops = events.flatMap((e) => e.ops);
+    await this.deps.readModels.apply(ops, lastPosition);
+    this.members.committed(ops);
     return { events, updates };
   }
 
