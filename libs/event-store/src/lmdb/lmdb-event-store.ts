@@ -182,8 +182,13 @@ export class LmdbEventStore implements EventStore {
     return () => this.durableListeners.delete(listener);
   }
 
-  /** New events may be on disk (written by another instance): subscriptions read now. */
+  /**
+   * New events may be on disk (written by another instance): subscriptions read now. The read
+   * snapshot is renewed first: lmdb-js keeps a thread's read transaction until its next timer
+   * tick, so a read right after a wake could otherwise miss the very commit it announces.
+   */
   wake(): void {
+    this.layout.root.resetReadTxn();
     this.subscriptions.notifyAll();
   }
 

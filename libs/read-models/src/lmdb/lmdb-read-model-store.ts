@@ -119,6 +119,15 @@ export class LmdbReadModelStore implements ReadModelStore {
       await db.clearAsync();
   }
 
+  /**
+   * The next read sees everything committed so far, also by another thread or process (lmdb-js
+   * otherwise reuses this thread's read snapshot until its next timer tick). Call it before
+   * acting on news of a commit made elsewhere, e.g. a projector worker's published updates.
+   */
+  refreshSnapshot(): void {
+    this.tables.root.resetReadTxn();
+  }
+
   async close(): Promise<void> {
     await this.tables.root.close();
   }
