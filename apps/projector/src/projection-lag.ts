@@ -15,9 +15,16 @@ export const projectionLag: Histogram =
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
   });
 
-export function observeLag(timestamps: string[], appliedAt = Date.now()): void {
+/** Lag in seconds of each event timestamp at `appliedAt` (unparsable timestamps are skipped). */
+export function lagSeconds(timestamps: string[], appliedAt = Date.now()): number[] {
+  const lags: number[] = [];
   for (const timestamp of timestamps) {
     const at = Date.parse(timestamp);
-    if (Number.isFinite(at)) projectionLag.observe(Math.max(0, appliedAt - at) / 1000);
+    if (Number.isFinite(at)) lags.push(Math.max(0, appliedAt - at) / 1000);
   }
+  return lags;
+}
+
+export function observeLag(timestamps: string[], appliedAt = Date.now()): void {
+  for (const seconds of lagSeconds(timestamps, appliedAt)) projectionLag.observe(seconds);
 }

@@ -15,9 +15,10 @@ import { Logger } from '../../../libs/platform/src/logger';
 import { EVENT_STORE, LOGGER, READ_MODELS, UPDATE_BUS } from '../../../libs/platform/src/tokens';
 import { LmdbReadModelStore, ReadModelStore } from '../../../libs/read-models/src';
 
+import { EVENTS_DIR, READ_MODELS_DIR } from '../../../libs/platform/src/data-dirs';
+
 /** Same layout as EmbeddedInfraModule, so both processes find the same files. */
-export const EVENTS_DIR = 'events';
-export const READ_MODELS_DIR = 'read-models';
+export { EVENTS_DIR, READ_MODELS_DIR };
 
 @Injectable()
 class ProjectorInfraShutdown implements OnApplicationShutdown {

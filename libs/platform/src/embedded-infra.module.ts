@@ -14,13 +14,15 @@ import { LmdbReadModelStore, ReadModelStore } from '../../read-models/src';
 import { loadOrCreateJwtSecret } from './auth/jwt-secret';
 import { TokenService } from './auth/token-service';
 import { AppConfig } from './config';
+import { EVENTS_DIR, READ_MODELS_DIR } from './data-dirs';
 import { Logger, createLogger } from './logger';
 import { APP_CONFIG, EVENT_STORE, LOGGER, READ_MODELS, SIGNAL_BUS, UPDATE_BUS } from './tokens';
 
 /**
  * Closes the embedded engines once everything else has stopped: Nest runs
  * onApplicationShutdown after every onModuleDestroy/beforeApplicationShutdown hook (the
- * projector's subscription, the gateway's sockets) and after the HTTP server drained, and
+ * projector's subscription or its worker thread, which closes its own store handles; the
+ * gateway's sockets) and after the HTTP server drained, and
  * for this global module last of all.
  */
 @Injectable()
@@ -69,11 +71,11 @@ export class EmbeddedInfraModule {
         { provide: LOGGER, useValue: logger },
         {
           provide: EVENT_STORE,
-          useFactory: () => LmdbEventStore.open(join(config.dataDir, 'events')),
+          useFactory: () => LmdbEventStore.open(join(config.dataDir, EVENTS_DIR)),
         },
         {
           provide: READ_MODELS,
-          useFactory: () => LmdbReadModelStore.open(join(config.dataDir, 'read-models')),
+          useFactory: () => LmdbReadModelStore.open(join(config.dataDir, READ_MODELS_DIR)),
         },
         { provide: UPDATE_BUS, useFactory: () => new InProcessUpdateBus() },
         { provide: SIGNAL_BUS, useFactory: () => new InProcessSignalBus() },
