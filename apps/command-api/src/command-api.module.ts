@@ -6,14 +6,13 @@ import { ChangeMembersController } from './change-members/change-members.control
 import { ChangeMembersHandler } from './change-members/change-members.handler';
 import { ConversationCommandRunner } from './conversation/conversation-commands.service';
 import { InProcessChatCommands } from './conversation/in-process-chat-commands';
+import { CommandRoutes } from './http/command-routes';
 import { BearerAuthGuard } from './http/request-context';
 import { SystemController } from './http/system.controller';
-import { MarkReceiptController } from './mark-receipt/mark-receipt.controller';
 import { MarkReceiptHandler } from './mark-receipt/mark-receipt.handler';
 import { HttpMetricsHook } from './metrics/http-metrics.hook';
 import { QUERY_HANDLERS } from './queries/conversation.queries';
 import { QueriesController } from './queries/queries.controller';
-import { SendMessageController } from './send-message/send-message.controller';
 import { SendMessageHandler } from './send-message/send-message.handler';
 import { StartConversationController } from './start-conversation/start-conversation.controller';
 import { StartConversationHandler } from './start-conversation/start-conversation.handler';
@@ -21,6 +20,7 @@ import { StartConversationHandler } from './start-conversation/start-conversatio
 /**
  * The HTTP command and query API. Needs (globally) EVENT_STORE, READ_MODELS, APP_CONFIG,
  * LOGGER and TokenService; exports CHAT_COMMANDS (globally) for in-process callers (the gateway).
+ * Sending and receipts are plain Fastify routes (CommandRoutes); the rest are controllers.
  */
 @Global()
 @Module({
@@ -30,13 +30,12 @@ import { StartConversationHandler } from './start-conversation/start-conversatio
     DevTokenController,
     StartConversationController,
     ChangeMembersController,
-    SendMessageController,
-    MarkReceiptController,
     QueriesController,
   ],
   providers: [
     ConversationCommandRunner,
     BearerAuthGuard,
+    CommandRoutes,
     HttpMetricsHook,
     StartConversationHandler,
     ChangeMembersHandler,

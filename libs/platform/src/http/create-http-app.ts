@@ -11,7 +11,11 @@ import { AllExceptionsFilter } from './all-exceptions.filter';
 /** Requests larger than this are refused with 413 before any handler runs (a 100,000-char body fits). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
-/** A Nest app on Fastify with our error shape, pino logs and body limit. Not yet listening. */
+/**
+ * A Nest app on Fastify with our error shape, pino logs and body limit. Not yet listening.
+ * No Nest middleware (app.use / MiddlewareConsumer) is supported: skipMiddie spares every
+ * request @fastify/middie's pass; use Fastify hooks instead.
+ */
 export async function createHttpApp(
   rootModule: unknown,
   logger: Logger,
@@ -20,6 +24,7 @@ export async function createHttpApp(
     bodyLimit: BODY_LIMIT_BYTES,
     logger: false,
     trustProxy: false,
+    skipMiddie: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule as never, adapter, {
     logger: new PinoNestLogger(logger),
