@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { hash as sha256 } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
-import { ChainedMetadata } from '../../domain/src';
+import { ChainedMetadata, EventMetadata } from '../../domain/src';
 import { NewEvent, RecordedEvent } from './event-store.port';
 
 /** prevHash of a stream's first event. */
@@ -12,20 +12,37 @@ export interface SealedEvent {
   metadata: ChainedMetadata;
 }
 
+/** A sealed event plus the canonical form its hash was computed over (what the LMDB store keeps). */
+export interface CanonicalSealedEvent extends SealedEvent {
+  canonical: string;
+}
+
 export type ChainVerdict = { ok: true } | { ok: false; revision: number; reason: string };
 
 /**
- * The hash covers everything an auditor relies on: which stream, where in it, what happened,
- * and the link to the previous event. Canonical (key-sorted) JSON makes it independent of
- * property order and of the storage encoding.
+ * The canonical form of an event, the exact text its hash covers (auditors recompute it):
+ * key-sorted JSON (safe-stable-stringify, keys in UTF-16 code-unit order, no whitespace) of
+ * `{ data, metadata, revision, streamId, type }`, where metadata is everything but `hash`
+ * (so it includes `prevHash`). `hash` = lowercase hex SHA-256 of its UTF-8 bytes. The hash
+ * covers which stream, where in it, what happened, and the link to the previous event, and
+ * is independent of property order and of the storage encoding.
  */
-function hashOf(streamId: string, revision: number, event: SealedEvent): string {
+export function canonicalForm(streamId: string, revision: number, event: SealedEvent): string {
   const { hash: _ignored, ...metadata } = event.metadata;
-  const canonical = stringify({ streamId, revision, type: event.type, data: event.data, metadata });
-  return createHash('sha256')
-    .update(canonical ?? '')
-    .digest('hex');
+  return canonicalOf(streamId, revision, event.type, event.data, metadata);
 }
+
+function canonicalOf(
+  streamId: string,
+  revision: number,
+  type: string,
+  data: object,
+  metadata: object,
+): string {
+  return stringify({ data, metadata, revision, streamId, type }) ?? '';
+}
+
+export const hashOfCanonical = (canonical: string): string => sha256('sha256', canonical, 'hex');
 
 /**
  * Adds prevHash/hash to events about to be appended at `firstRevision` of `streamId`, where
@@ -36,18 +53,22 @@ export function sealEvents(
   firstRevision: number,
   prevHash: string,
   events: NewEvent[],
-): SealedEvent[] {
+): CanonicalSealedEvent[] {
   let previous = prevHash;
-  return events.map((event, i) => {
-    const unsealed: SealedEvent = {
-      type: event.type,
-      data: event.data,
-      metadata: { ...event.metadata, prevHash: previous, hash: '' },
-    };
-    const hash = hashOf(streamId, firstRevision + i, unsealed);
-    previous = hash;
-    return { ...unsealed, metadata: { ...unsealed.metadata, hash } };
+  return events.map(({ type, data, metadata }, i) => {
+    // `hash` is set only once the canonical form (which excludes it) has been taken.
+    const chained = { ...withoutHash(metadata), prevHash: previous } as ChainedMetadata;
+    const canonical = canonicalOf(streamId, firstRevision + i, type, data, chained);
+    chained.hash = previous = hashOfCanonical(canonical);
+    return { type, data, metadata: chained, canonical };
   });
+}
+
+/** A caller's metadata cannot smuggle a `hash` into the canonical form (rare: copy only then). */
+function withoutHash(metadata: EventMetadata): EventMetadata {
+  if (!Object.prototype.hasOwnProperty.call(metadata, 'hash')) return metadata;
+  const { hash: _ignored, ...rest } = metadata as ChainedMetadata;
+  return rest;
 }
 
 /**
@@ -71,7 +92,9 @@ export function verifyChain(events: RecordedEvent[]): ChainVerdict {
         reason: 'prevHash does not match the previous hash',
       };
     }
-    if (hashOf(event.streamId, event.revision, event) !== event.metadata.hash) {
+    if (
+      hashOfCanonical(canonicalForm(event.streamId, event.revision, event)) !== event.metadata.hash
+    ) {
       return { ok: false, revision: event.revision, reason: 'hash does not match the content' };
     }
     expectedPrev = event.metadata.hash;

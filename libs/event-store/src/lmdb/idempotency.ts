@@ -25,8 +25,8 @@ export function matchRetry(
   streamId: string,
   events: NewEvent[],
   expected: ExpectedRevision,
+  first = locate(events[0].metadata.eventId),
 ): RetryMatch | undefined {
-  const first = locate(events[0].metadata.eventId);
   if (!first) return undefined;
   if (first.streamId !== streamId)
     throw new DuplicateEventIdError(events[0].metadata.eventId, first.streamId);
@@ -47,14 +47,23 @@ export function matchRetry(
   };
 }
 
-/** Rejects a batch that repeats an id, or reuses one already stored (or reserved). */
-export function assertIdsUnused(locate: Locate, events: NewEvent[]): void {
-  const seen = new Set<string>();
-  for (const { metadata } of events) {
-    const found = seen.has(metadata.eventId)
-      ? { streamId: '(same batch)' }
-      : locate(metadata.eventId);
-    if (found) throw new DuplicateEventIdError(metadata.eventId, found.streamId);
-    seen.add(metadata.eventId);
+/**
+ * Rejects a batch that repeats an id, or reuses one already stored (or reserved). `first` is
+ * the caller's lookup of the first id, not repeated here.
+ */
+export function assertIdsUnused(
+  locate: Locate,
+  events: NewEvent[],
+  first: EventLocation | undefined,
+): void {
+  const firstId = events[0].metadata.eventId;
+  if (first) throw new DuplicateEventIdError(firstId, first.streamId);
+  if (events.length === 1) return;
+  const seen = new Set<string>([firstId]);
+  for (let i = 1; i < events.length; i++) {
+    const { eventId } = events[i].metadata;
+    const found = seen.has(eventId) ? { streamId: '(same batch)' } : locate(eventId);
+    if (found) throw new DuplicateEventIdError(eventId, found.streamId);
+    seen.add(eventId);
   }
 }

@@ -12,16 +12,17 @@ import {
   Subscription,
   WrongExpectedRevisionError,
 } from '../event-store.port';
-import { SealedEvent, sealEvents } from '../hash-chain';
+import { CanonicalSealedEvent, sealEvents } from '../hash-chain';
 import { assertIdsUnused, Locate, matchRetry } from './idempotency';
 import { assertKeySizes, EventLocation, LmdbLayout, StreamHead } from './lmdb-layout';
+import { encodeStoredEvent } from './stored-event';
 import { StreamHeads } from './stream-heads';
 
 interface Reservation {
   streamId: string;
   firstRevision: number;
   firstPosition: number;
-  sealed: SealedEvent[];
+  sealed: CanonicalSealedEvent[];
   result: AppendResult;
 }
 
@@ -92,18 +93,17 @@ export class LmdbEventStore implements EventStore {
   ): Promise<AppendResult> {
     this.assertWritable();
     if (events.length === 0) throw new TypeError('append needs at least one event');
-    assertKeySizes(
-      streamId,
-      events.map((e) => e.metadata.eventId),
-    );
-    const retry = matchRetry(this.locate, streamId, events, expected);
+    assertKeySizes(streamId, events);
+    // One lookup of the first id serves both the retry match and the duplicate check.
+    const first = this.locate(events[0].metadata.eventId);
+    const retry = first && matchRetry(this.locate, streamId, events, expected, first);
     if (retry) {
       const { nextExpectedRevision, position } = retry;
       return retry.durable.then(() => ({ nextExpectedRevision, position }));
     }
     const head = this.heads.get(streamId);
     checkExpected(streamId, expected, head);
-    assertIdsUnused(this.locate, events);
+    assertIdsUnused(this.locate, events, first);
 
     const reservation = this.reserve(streamId, head, events);
     const durable = this.write(reservation).then(
@@ -142,22 +142,24 @@ export class LmdbEventStore implements EventStore {
 
   /**
    * All puts are issued in this one event turn, so lmdb-js commits them in one transaction
-   * (atomic append). The promise resolves after that transaction is committed and fsynced.
+   * (atomic append), and every unconditional put of that batch returns the same promise: the
+   * last one stands for all. It resolves after the transaction is committed and fsynced.
    */
   private write({ streamId, firstRevision, firstPosition, sealed }: Reservation): Promise<unknown> {
+    const { events, streams, ids } = this.layout;
+    let committed: Promise<unknown> = Promise.resolve();
     try {
-      const puts = sealed.flatMap((event, i) => {
-        const [revision, position] = [firstRevision + i, firstPosition + i];
-        return [
-          this.layout.events.put(position, { streamId, revision, ...event }),
-          this.layout.streams.put([streamId, revision], position),
-          this.layout.ids.put(event.metadata.eventId, position),
-        ];
-      });
-      return Promise.all(puts);
+      for (let i = 0; i < sealed.length; i++) {
+        const { metadata, canonical } = sealed[i];
+        const position = firstPosition + i;
+        void events.put(position, encodeStoredEvent(metadata.hash, canonical));
+        void streams.put([streamId, firstRevision + i], position);
+        committed = ids.put(metadata.eventId, position);
+      }
+      return committed;
     } catch (err) {
-      // e.g. a value msgpack cannot encode: earlier puts of this append may already be queued,
-      // so it is handled like a failed commit.
+      // Cannot happen for well-formed ids (checked up front), but earlier puts of this append
+      // may already be queued, so it is handled like a failed commit.
       return Promise.reject(err);
     }
   }

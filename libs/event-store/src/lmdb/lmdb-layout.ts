@@ -1,16 +1,7 @@
 import { Database, open, RootDatabase } from 'lmdb';
-import { ChainedMetadata } from '../../../domain/src';
 import { GENESIS_HASH } from '../hash-chain';
 import { ReadAllOptions, ReadStreamOptions, RecordedEvent } from '../event-store.port';
-
-/** Value of the `events` db (key: global position). */
-export interface StoredEvent {
-  streamId: string;
-  revision: number;
-  type: string;
-  data: object;
-  metadata: ChainedMetadata;
-}
+import { decodeStoredEvent, storedHash } from './stored-event';
 
 export interface StreamHead {
   /** Revision of the stream's last event; -1 when the stream does not exist. */
@@ -30,27 +21,36 @@ export const MAX_REVISION = Number.MAX_SAFE_INTEGER;
 /** LMDB keys are limited to ~1978 bytes; stream and event ids are keys (or parts of one). */
 const MAX_ID_BYTES = 512;
 
-/** Checked before anything is reserved, so a put can never fail halfway through an append. */
-export function assertKeySizes(streamId: string, eventIds: string[]): void {
-  for (const id of [streamId, ...eventIds]) {
-    if (Buffer.byteLength(id) > MAX_ID_BYTES)
-      throw new RangeError(`id longer than ${MAX_ID_BYTES} bytes: ${id.slice(0, 40)}…`);
-  }
+/**
+ * Checked before anything is reserved, so a put can never fail halfway through an append.
+ * A UTF-8 byte is at most 3 per UTF-16 code unit, so short ids skip Buffer.byteLength.
+ */
+export function assertKeySizes(
+  streamId: string,
+  events: { metadata: { eventId: string } }[],
+): void {
+  assertKeySize(streamId);
+  for (const { metadata } of events) assertKeySize(metadata.eventId);
+}
+
+function assertKeySize(id: string): void {
+  if (id.length * 3 <= MAX_ID_BYTES || Buffer.byteLength(id) <= MAX_ID_BYTES) return;
+  throw new RangeError(`id longer than ${MAX_ID_BYTES} bytes: ${id.slice(0, 40)}…`);
 }
 
 /**
  * One LMDB environment, three dbs:
- * - `events`:  position → StoredEvent (the global log; positions dense from 1)
+ * - `events`:  position → stored event text (stored-event.ts; the global log, dense from 1)
  * - `streams`: [streamId, revision] → position
  * - `ids`:     eventId → position
  */
 export class LmdbLayout {
-  readonly events: Database<StoredEvent, number>;
+  readonly events: Database<string, number>;
   readonly streams: Database<number, [string, number]>;
   readonly ids: Database<number, string>;
 
   private constructor(readonly root: RootDatabase) {
-    this.events = root.openDB({ name: 'events' });
+    this.events = root.openDB({ name: 'events', encoding: 'string' });
     this.streams = root.openDB({ name: 'streams' });
     this.ids = root.openDB({ name: 'ids' });
   }
@@ -73,26 +73,26 @@ export class LmdbLayout {
     return 0;
   }
 
-  /** Synchronous read of a stream's committed head. */
+  /** Synchronous read of a stream's committed head (the hash is read without a full decode). */
   readHead(streamId: string): StreamHead {
-    for (const { value } of this.streams.getRange({
+    for (const { key, value } of this.streams.getRange({
       start: [streamId, MAX_REVISION],
       end: [streamId, -1],
       reverse: true,
       limit: 1,
     })) {
-      const event = this.events.get(value);
-      if (event) return { revision: event.revision, hash: event.metadata.hash };
+      const stored = this.events.get(value);
+      if (stored !== undefined) return { revision: key[1], hash: storedHash(stored) };
     }
     return { revision: -1, hash: GENESIS_HASH };
   }
 
   locate(eventId: string): EventLocation | undefined {
     const position = this.ids.get(eventId);
-    const event = position === undefined ? undefined : this.events.get(position);
-    return event && position !== undefined
-      ? { streamId: event.streamId, revision: event.revision, position }
-      : undefined;
+    const stored = position === undefined ? undefined : this.events.get(position);
+    if (stored === undefined || position === undefined) return undefined;
+    const { streamId, revision } = decodeStoredEvent(stored, position);
+    return { streamId, revision, position };
   }
 
   /** Committed events of one stream (see ReadStreamOptions). */
@@ -108,8 +108,8 @@ export class LmdbLayout {
     };
     const events: RecordedEvent[] = [];
     for (const { value: position } of this.streams.getRange(range)) {
-      const event = this.events.get(position);
-      if (event) events.push({ ...event, position });
+      const stored = this.events.get(position);
+      if (stored !== undefined) events.push(decodeStoredEvent(stored, position));
     }
     return events;
   }
@@ -119,7 +119,7 @@ export class LmdbLayout {
     const range = { start: Math.floor(options.after ?? 0) + 1, limit: options.maxCount };
     const events: RecordedEvent[] = [];
     for (const { key, value } of this.events.getRange(range))
-      events.push({ ...value, position: key });
+      events.push(decodeStoredEvent(value, key));
     return events;
   }
 }

@@ -1,0 +1,24 @@
+import { RecordedEvent } from '../event-store.port';
+
+/** Length of a hex SHA-256 hash. */
+const HASH_LENGTH = 64;
+
+/**
+ * Value of the `events` db: the event's hash (64 hex chars) followed by its canonical form
+ * (see canonicalForm in hash-chain.ts), which holds everything else. The stored text is thus
+ * exactly what the hash covers: writing it costs no second serialization, and reading it back
+ * is one JSON.parse (data and metadata come back as the JSON values they were hashed as).
+ */
+export function encodeStoredEvent(hash: string, canonical: string): string {
+  if (hash.length !== HASH_LENGTH) throw new Error(`not a SHA-256 hex hash: ${hash}`);
+  return hash + canonical;
+}
+
+export function decodeStoredEvent(stored: string, position: number): RecordedEvent {
+  const { data, metadata, revision, streamId, type } = JSON.parse(stored.slice(HASH_LENGTH));
+  metadata.hash = storedHash(stored);
+  return { streamId, revision, position, type, data, metadata };
+}
+
+/** The hash of a stored event, without parsing the rest. */
+export const storedHash = (stored: string): string => stored.slice(0, HASH_LENGTH);
