@@ -1,5 +1,6 @@
 import { NewEvent, RecordedEvent } from './event-store.port';
-import { GENESIS_HASH, sealEvents, verifyChain } from './hash-chain';
+import { createHash } from 'node:crypto';
+import { canonicalForm, GENESIS_HASH, sealEvents, verifyChain } from './hash-chain';
 
 const newEvent = (n: number): NewEvent => ({
   type: 'MessageSent',
@@ -88,6 +89,36 @@ describe('hash chain', () => {
     ])[0];
     events[1] = { ...forged, streamId: 'conversation-1', revision: 1, position: 2 };
     expect(verifyChain(events)).toMatchObject({ ok: false, revision: 2 });
+  });
+
+  it('keeps the documented canonical form and hash (auditors recompute them)', () => {
+    const [sealed] = sealEvents('conversation-1', 0, GENESIS_HASH, [
+      {
+        type: 'MessageSent',
+        data: { seq: 1, body: 'héllo 👋 "quoted"\n', nested: { z: [1, 2.5, null, true], a: 'x' } },
+        metadata: { ...newEvent(1).metadata, eventId: 'e-1' },
+      },
+    ]);
+    const canonical = canonicalForm('conversation-1', 0, sealed);
+    expect(canonical).toBe(
+      '{"data":{"body":"héllo 👋 \\"quoted\\"\\n","nested":{"a":"x","z":[1,2.5,null,true]},"seq":1},' +
+        '"metadata":{"actor":"alice","causationId":"c","correlationId":"c","eventId":"e-1",' +
+        `"prevHash":"${GENESIS_HASH}","schemaVersion":1,"timestamp":"2025-01-01T00:00:00.000Z"},` +
+        '"revision":0,"streamId":"conversation-1","type":"MessageSent"}',
+    );
+    const sha256 = createHash('sha256').update(Buffer.from(canonical, 'utf8')).digest('hex');
+    expect(sealed.metadata.hash).toBe(sha256);
+    // Pinned: the hash this content had before any refactoring of the sealing code.
+    expect(sha256).toBe('0d364fc2fe4572c025ee4007d74f8f021fd33a0172ffdad8d974817293ce00ce');
+    expect(sealed.canonical).toBe(canonical);
+  });
+
+  it('a hash supplied by the caller is neither hashed nor kept', () => {
+    const plain = sealEvents('s', 0, GENESIS_HASH, [newEvent(0)])[0];
+    const withHash = { ...newEvent(0), metadata: { ...newEvent(0).metadata, hash: 'forged' } };
+    const sealed = sealEvents('s', 0, GENESIS_HASH, [withHash])[0];
+    expect(sealed.metadata.hash).toBe(plain.metadata.hash);
+    expect(sealed.canonical).toBe(plain.canonical);
   });
 
   it('an empty stream verifies', () => {

@@ -1,12 +1,14 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
+import { open } from 'lmdb';
 import pino from 'pino';
 import { DuplicateEventIdError } from '../duplicate-event-id.error';
 import { EventStore } from '../event-store.port';
-import { verifyChain } from '../hash-chain';
+import { canonicalForm, verifyChain } from '../hash-chain';
 import { describeEventStoreContract, newEvents } from '../testing/event-store.contract';
 import { LmdbEventStore } from './lmdb-event-store';
 
@@ -92,6 +94,39 @@ describe('LmdbEventStore specifics', () => {
       nextExpectedRevision: 0,
       position: 1,
     });
+  });
+
+  it('after reopening (ids only on disk), a retry is idempotent and an old id elsewhere is refused', async () => {
+    const [first, second] = [newEvents(2), newEvents(1)];
+    const original = await store.append('s', first, 'no_stream');
+    await store.append('s', second, 1);
+    await store.close();
+    store = LmdbEventStore.open(dir, { logger });
+    expect(await store.append('s', first, 'no_stream')).toEqual(original);
+    // An old id appended on the current head, first or later in the batch, is no retry.
+    await expect(store.append('s', [first[0]], 2)).rejects.toBeInstanceOf(DuplicateEventIdError);
+    await expect(store.append('s', [...newEvents(1), second[0]], 2)).rejects.toBeInstanceOf(
+      DuplicateEventIdError,
+    );
+    await expect(store.append('t', first, 'no_stream')).rejects.toBeInstanceOf(
+      DuplicateEventIdError,
+    );
+    expect(await store.readAll()).toHaveLength(3);
+    expect(await store.append('s', newEvents(1), 2)).toEqual({
+      nextExpectedRevision: 3,
+      position: 4,
+    });
+  });
+
+  it('stores each event as its hash followed by the exact canonical text it hashes', async () => {
+    await store.append('s', newEvents(2), 'no_stream');
+    const [event] = await store.readStream('s', { fromRevision: 1 });
+    const root = open({ path: dir, readOnly: true });
+    const stored = root.openDB<string, number>({ name: 'events', encoding: 'string' }).get(2)!;
+    await root.close();
+    const canonical = canonicalForm('s', 1, event);
+    expect(stored).toBe(event.metadata.hash + canonical);
+    expect(createHash('sha256').update(canonical).digest('hex')).toBe(event.metadata.hash);
   });
 
   it('continues streams, positions and hash chains after reopening', async () => {
