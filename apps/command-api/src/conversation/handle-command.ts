@@ -52,7 +52,9 @@ export async function handleConversationCommand<R>(
 ): Promise<R> {
   const streamId = conversationStreamId(command.data.conversationId);
   for (let attempt = 1; ; attempt++) {
-    const entry = await deps.cache.get(streamId);
+    // A cached stream is used at once (no await, so no extra microtask per command); only a load is awaited.
+    const cached = deps.cache.get(streamId);
+    const entry = cached instanceof Promise ? await cached : cached;
     if (!entry.valid) continue; // dropped while we waited for the load: take the fresh one
     const decision = decide(entry.state, command, deps.policy);
     if (isDomainError(decision) || decision.length === 0) {
