@@ -20,7 +20,18 @@ const logger = createLogger('warn');
 const eventStore = LmdbEventStore.open(join(dir, 'events'), { logger });
 const readModels = LmdbReadModelStore.open(join(dir, 'read-models'));
 const updateBus = new InProcessUpdateBus();
-const projector = new Projector({ eventStore, readModels, updateBus, logger });
+// PROJECTOR_THREAD=inline: projector on this thread; worker (default): as the all-in-one app runs it.
+const { ProjectorThread } = require(`${D}/apps/projector/src/worker/projector-thread`);
+const projector =
+  process.env.PROJECTOR_THREAD === 'inline'
+    ? new Projector({ eventStore, readModels, updateBus, logger })
+    : new ProjectorThread({
+        init: { dataDir: dir, logLevel: 'warn' },
+        onDurable: (listener) => eventStore.onDurable(listener),
+        updateBus,
+        refreshReadModels: () => readModels.refreshSnapshot(),
+        logger,
+      });
 const ack = newHistogram();
 const pub = newHistogram();
 const started = new Map();
@@ -58,7 +69,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, 1));
   }
   await new Promise((r) => setTimeout(r, 1000));
-  console.log(JSON.stringify({ rate, sent: seq, ack: summary(ack), published: summary(pub) }));
+  console.log(JSON.stringify({ mode: process.env.PROJECTOR_THREAD || 'worker', rate, sent: seq, ack: summary(ack), published: summary(pub) }));
   await projector.stop();
   await eventStore.close();
   await readModels.close();

@@ -3,11 +3,11 @@ import type { Worker } from 'node:worker_threads';
 import { UpdateBus } from '../../../../libs/bus/src/update-bus.port';
 import { projectionLag } from '../projection-lag';
 import { spawnProjectorWorker } from './spawn-projector-worker';
-import { WakeCoalescer } from './wake-coalescer';
+import { WakeSignal } from './wake-signal';
 import { FromProjectorWorker, ProjectorWorkerInit } from './worker-protocol';
 
 export interface ProjectorThreadDeps {
-  init: ProjectorWorkerInit;
+  init: Omit<ProjectorWorkerInit, 'wakeSignal'>;
   /** The writer event store's durability hook (LmdbEventStore.onDurable). */
   onDurable(listener: () => void): () => void;
   /** The in-process bus the gateway subscribes to; worker batches are republished on it. */
@@ -34,7 +34,7 @@ export class ProjectorThread {
   private everStarted = false;
   private restartTimer?: NodeJS.Timeout;
   private restartDelayMs: number;
-  private readonly wake = new WakeCoalescer(() => this.worker?.postMessage({ type: 'wake' }));
+  private readonly wakes = new WakeSignal();
   private unsubscribeDurable?: () => void;
 
   constructor(private readonly deps: ProjectorThreadDeps) {
@@ -45,7 +45,7 @@ export class ProjectorThread {
   async start(): Promise<void> {
     if (this.worker) return;
     this.stopping = false;
-    this.unsubscribeDurable = this.deps.onDurable(this.wake.durable);
+    this.unsubscribeDurable = this.deps.onDurable(this.wakes.bump);
     await this.launch();
   }
 
@@ -67,7 +67,10 @@ export class ProjectorThread {
   }
 
   private launch(): Promise<void> {
-    const worker = spawnProjectorWorker(this.deps.init);
+    const worker = spawnProjectorWorker({
+      ...this.deps.init,
+      wakeSignal: this.wakes.buffer,
+    });
     this.worker = worker;
     return new Promise<void>((resolve, reject) => {
       worker.on('message', (message: FromProjectorWorker) => {

@@ -6,6 +6,7 @@ import { createLogger } from '../../../../libs/platform/src/logger';
 import { LmdbReadModelStore } from '../../../../libs/read-models/src/lmdb/lmdb-read-model-store';
 import { Projector } from '../projector';
 import { PortUpdateBus } from './port-update-bus';
+import { WakeSignal } from './wake-signal';
 import { ProjectorWorkerInit, ToProjectorWorker } from './worker-protocol';
 
 /**
@@ -31,7 +32,11 @@ async function run(port: MessagePort, init: ProjectorWorkerInit): Promise<void> 
     observeLag: bus.observeLag,
   });
 
+  let stopping = false;
+  const wakes = new WakeSignal(init.wakeSignal);
   const stop = async (): Promise<void> => {
+    stopping = true;
+    wakes.release();
     await projector.stop();
     const results = await Promise.allSettled([eventStore.close(), readModels.close()]);
     for (const r of results)
@@ -40,11 +45,14 @@ async function run(port: MessagePort, init: ProjectorWorkerInit): Promise<void> 
     port.close(); // nothing else keeps this thread alive: it exits
   };
   port.on('message', (message: ToProjectorWorker) => {
-    if (message.type === 'wake') eventStore.wake();
-    else if (message.type === 'stop') void stop();
+    if (message.type === 'stop') void stop();
   });
 
   await projector.start();
+  void wakes.follow(
+    () => eventStore.wake(),
+    () => stopping,
+  );
   port.postMessage({ type: 'started', checkpoint: projector.lastAppliedPosition });
 }
 

@@ -4,14 +4,14 @@ import { ProjectionUpdate } from '../../../../libs/domain/src';
 export interface ProjectorWorkerInit {
   dataDir: string;
   logLevel: string;
+  /** WakeSignal buffer: bumped by the main thread whenever appends became durable. */
+  wakeSignal: SharedArrayBuffer;
 }
 
 /** Main thread → worker. */
 export type ToProjectorWorker =
-  /** Appends became durable: read the event log now instead of at the next poll. */
-  | { type: 'wake' }
   /** Stop projecting (draining what is queued), close the stores, exit. */
-  | { type: 'stop' };
+  { type: 'stop' };
 
 /** Worker → main thread. */
 export type FromProjectorWorker =
