@@ -1,6 +1,6 @@
 import { hash as sha256 } from 'node:crypto';
-import stringify from 'safe-stable-stringify';
-import { ChainedMetadata, EventMetadata } from '../../domain/src';
+import { ChainedMetadata } from '../../domain/src';
+import { canonicalEvent, withoutHash } from './canonical-form';
 import { NewEvent, RecordedEvent } from './event-store.port';
 
 /** prevHash of a stream's first event. */
@@ -12,63 +12,57 @@ export interface SealedEvent {
   metadata: ChainedMetadata;
 }
 
-/** A sealed event plus the canonical form its hash was computed over (what the LMDB store keeps). */
-export interface CanonicalSealedEvent extends SealedEvent {
+/** What the store keeps of a sealed event: its hash and the canonical form the hash covers. */
+export interface ChainLink {
+  hash: string;
   canonical: string;
 }
 
 export type ChainVerdict = { ok: true } | { ok: false; revision: number; reason: string };
 
-/**
- * The canonical form of an event, the exact text its hash covers (auditors recompute it):
- * key-sorted JSON (safe-stable-stringify, keys in UTF-16 code-unit order, no whitespace) of
- * `{ data, metadata, revision, streamId, type }`, where metadata is everything but `hash`
- * (so it includes `prevHash`). `hash` = lowercase hex SHA-256 of its UTF-8 bytes. The hash
- * covers which stream, where in it, what happened, and the link to the previous event, and
- * is independent of property order and of the storage encoding.
- */
+/** The canonical form (documented in canonical-form.ts) of a sealed event. */
 export function canonicalForm(streamId: string, revision: number, event: SealedEvent): string {
-  const { hash: _ignored, ...metadata } = event.metadata;
-  return canonicalOf(streamId, revision, event.type, event.data, metadata);
+  const { type, data, metadata } = event;
+  return canonicalEvent(streamId, revision, type, data, metadata, metadata.prevHash);
 }
 
-function canonicalOf(
-  streamId: string,
-  revision: number,
-  type: string,
-  data: object,
-  metadata: object,
-): string {
-  return stringify({ data, metadata, revision, streamId, type }) ?? '';
-}
-
+/** `hash` of an event: lowercase hex SHA-256 of the UTF-8 bytes of its canonical form. */
 export const hashOfCanonical = (canonical: string): string => sha256('sha256', canonical, 'hex');
 
 /**
- * Adds prevHash/hash to events about to be appended at `firstRevision` of `streamId`, where
- * `prevHash` is the hash of the stream's event at `firstRevision - 1` (GENESIS_HASH for 0).
+ * The hashes of events about to be appended at `firstRevision` of `streamId`, chained from
+ * `prevHash`, the hash of the stream's event at `firstRevision - 1` (GENESIS_HASH for 0).
  */
+export function chainEvents(
+  streamId: string,
+  firstRevision: number,
+  prevHash: string,
+  events: NewEvent[],
+): ChainLink[] {
+  let previous = prevHash;
+  return events.map(({ type, data, metadata }, i) => {
+    const canonical = canonicalEvent(streamId, firstRevision + i, type, data, metadata, previous);
+    previous = hashOfCanonical(canonical);
+    return { hash: previous, canonical };
+  });
+}
+
+/** The events with prevHash/hash added to their metadata (hashes as chainEvents computes). */
 export function sealEvents(
   streamId: string,
   firstRevision: number,
   prevHash: string,
   events: NewEvent[],
-): CanonicalSealedEvent[] {
-  let previous = prevHash;
+): SealedEvent[] {
+  const links = chainEvents(streamId, firstRevision, prevHash, events);
   return events.map(({ type, data, metadata }, i) => {
-    // `hash` is set only once the canonical form (which excludes it) has been taken.
-    const chained = { ...withoutHash(metadata), prevHash: previous } as ChainedMetadata;
-    const canonical = canonicalOf(streamId, firstRevision + i, type, data, chained);
-    chained.hash = previous = hashOfCanonical(canonical);
-    return { type, data, metadata: chained, canonical };
+    const previous = i === 0 ? prevHash : links[i - 1].hash;
+    return {
+      type,
+      data,
+      metadata: { ...withoutHash(metadata), prevHash: previous, hash: links[i].hash },
+    };
   });
-}
-
-/** A caller's metadata cannot smuggle a `hash` into the canonical form (rare: copy only then). */
-function withoutHash(metadata: EventMetadata): EventMetadata {
-  if (!Object.prototype.hasOwnProperty.call(metadata, 'hash')) return metadata;
-  const { hash: _ignored, ...rest } = metadata as ChainedMetadata;
-  return rest;
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   Subscription,
   WrongExpectedRevisionError,
 } from '../event-store.port';
-import { CanonicalSealedEvent, sealEvents } from '../hash-chain';
+import { ChainLink, chainEvents } from '../hash-chain';
 import { assertIdsUnused, Locate, matchRetry } from './idempotency';
 import { assertKeySizes, EventLocation, LmdbLayout, StreamHead } from './lmdb-layout';
 import { encodeStoredEvent } from './stored-event';
@@ -22,7 +22,9 @@ interface Reservation {
   streamId: string;
   firstRevision: number;
   firstPosition: number;
-  sealed: CanonicalSealedEvent[];
+  events: NewEvent[];
+  /** Per event, its hash and canonical form. */
+  links: ChainLink[];
   result: AppendResult;
 }
 
@@ -110,14 +112,11 @@ export class LmdbEventStore implements EventStore {
       () => this.settled(streamId, events),
       (err) => this.failed(err),
     );
-    reservation.sealed.forEach((event, i) => {
-      const location = {
-        streamId,
-        revision: reservation.firstRevision + i,
-        position: reservation.firstPosition + i,
-      };
-      this.pendingIds.set(event.metadata.eventId, { ...location, durable });
-    });
+    for (let i = 0; i < events.length; i++) {
+      const revision = reservation.firstRevision + i;
+      const position = reservation.firstPosition + i;
+      this.pendingIds.set(events[i].metadata.eventId, { streamId, revision, position, durable });
+    }
     this.track(durable);
     return durable.then(() => reservation.result);
   }
@@ -126,18 +125,18 @@ export class LmdbEventStore implements EventStore {
   private reserve(streamId: string, head: StreamHead, events: NewEvent[]): Reservation {
     const firstRevision = head.revision + 1;
     const firstPosition = this.nextPosition;
-    const sealed = sealEvents(streamId, firstRevision, head.hash, events);
+    const links = chainEvents(streamId, firstRevision, head.hash, events);
     const lastRevision = firstRevision + events.length - 1;
     this.nextPosition += events.length;
     this.heads.advance(streamId, {
       revision: lastRevision,
-      hash: sealed[sealed.length - 1].metadata.hash,
+      hash: links[links.length - 1].hash,
     });
     const result = {
       nextExpectedRevision: lastRevision,
       position: firstPosition + events.length - 1,
     };
-    return { streamId, firstRevision, firstPosition, sealed, result };
+    return { streamId, firstRevision, firstPosition, events, links, result };
   }
 
   /**
@@ -145,16 +144,16 @@ export class LmdbEventStore implements EventStore {
    * (atomic append), and every unconditional put of that batch returns the same promise: the
    * last one stands for all. It resolves after the transaction is committed and fsynced.
    */
-  private write({ streamId, firstRevision, firstPosition, sealed }: Reservation): Promise<unknown> {
+  private write(reservation: Reservation): Promise<unknown> {
+    const { streamId, firstRevision, firstPosition, links } = reservation;
     const { events, streams, ids } = this.layout;
     let committed: Promise<unknown> = Promise.resolve();
     try {
-      for (let i = 0; i < sealed.length; i++) {
-        const { metadata, canonical } = sealed[i];
+      for (let i = 0; i < links.length; i++) {
         const position = firstPosition + i;
-        void events.put(position, encodeStoredEvent(metadata.hash, canonical));
+        void events.put(position, encodeStoredEvent(links[i].hash, links[i].canonical));
         void streams.put([streamId, firstRevision + i], position);
-        committed = ids.put(metadata.eventId, position);
+        committed = ids.put(reservation.events[i].metadata.eventId, position);
       }
       return committed;
     } catch (err) {
