@@ -96,6 +96,5 @@ export function withoutHash(metadata: EventMetadata): EventMetadata {
 const numberJson = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
 
 // safe-stable-stringify's own escaping rule: quote as is unless something needs escaping.
-// eslint-disable-next-line no-control-regex
 const NEEDS_ESCAPE = /[\u0000-\u001f\u0022\u005c\ud800-\udfff]/;
 const str = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`);
