@@ -118,6 +118,15 @@ describe('LmdbEventStore specifics', () => {
     });
   });
 
+  it('announces durability once per commit, when its appends are readable', async () => {
+    const seen: Promise<unknown[]>[] = [];
+    store.onDurable(() => seen.push(store.readAll())); // reads synchronously, at the call
+    const streams = Array.from({ length: 20 }, (_, i) => `s${i}`);
+    await Promise.all(streams.map((s) => store.append(s, newEvents(1), 'no_stream')));
+    expect(seen).toHaveLength(1);
+    expect(await seen[0]).toHaveLength(20);
+  });
+
   it('stores each event as its hash followed by the exact canonical text it hashes', async () => {
     await store.append('s', newEvents(2), 'no_stream');
     const [event] = await store.readStream('s', { fromRevision: 1 });

@@ -55,6 +55,7 @@ export class LmdbEventStore implements EventStore {
   private nextPosition: number;
   private failure?: unknown;
   private closed = false;
+  private announcing = false;
 
   private constructor(
     private readonly layout: LmdbLayout,
@@ -169,8 +170,22 @@ export class LmdbEventStore implements EventStore {
   private settled(streamId: string, events: NewEvent[]): void {
     this.heads.settle(streamId);
     for (const { metadata } of events) this.pendingIds.delete(metadata.eventId);
-    this.subscriptions.notifyAll();
-    for (const listener of this.durableListeners) listener();
+    this.announceDurable();
+  }
+
+  /**
+   * Wakes subscriptions and durability listeners once per commit rather than once per append:
+   * the appends of one transaction settle in one microtask run, and this microtask is queued
+   * behind them (after they are all durable, before any I/O).
+   */
+  private announceDurable(): void {
+    if (this.announcing) return;
+    this.announcing = true;
+    queueMicrotask(() => {
+      this.announcing = false;
+      this.subscriptions.notifyAll();
+      for (const listener of this.durableListeners) listener();
+    });
   }
 
   /**
