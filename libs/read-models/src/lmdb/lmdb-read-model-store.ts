@@ -11,6 +11,7 @@ import { applyOp } from './apply-op';
 import {
   CHECKPOINT_KEY,
   LmdbTables,
+  lastSeqOf,
   newestMessage,
   openTables,
   secondKeysWithPrefix,
@@ -49,7 +50,7 @@ export class LmdbReadModelStore implements ReadModelStore {
     return {
       ...row,
       members: this.membersOf(conversationId),
-      lastSeq: this.lastSeqOf(conversationId),
+      lastSeq: lastSeqOf(this.tables, conversationId),
     };
   }
 
@@ -159,10 +160,6 @@ export class LmdbReadModelStore implements ReadModelStore {
 
   private membersOf(conversationId: string): string[] {
     return [...secondKeysWithPrefix(this.tables.members, conversationId)];
-  }
-
-  private lastSeqOf(conversationId: string): number {
-    return newestMessage(this.tables, conversationId)?.seq ?? 0;
   }
 }
 

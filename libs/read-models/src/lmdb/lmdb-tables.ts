@@ -38,14 +38,18 @@ export const READ_MODELS_FILE = 'read-models.mdb';
 export function openTables(dir: string): LmdbTables {
   mkdirSync(dir, { recursive: true });
   const root = open({ path: join(dir, READ_MODELS_FILE), maxDbs: 12 });
+  // Values are plain JSON data: V8's JSON is faster both ways than msgpack with per-value
+  // record definitions (no shared structures, which would need care across processes).
+  const table = <V, K extends Key>(name: string): Database<V, K> =>
+    root.openDB<V, K>({ name, encoding: 'json' });
   return {
     root,
-    conversations: root.openDB({ name: 'conversations' }),
-    members: root.openDB({ name: 'members' }),
-    inbox: root.openDB({ name: 'inbox' }),
-    messages: root.openDB({ name: 'messages' }),
-    receipts: root.openDB({ name: 'receipts' }),
-    meta: root.openDB({ name: 'meta' }),
+    conversations: table('conversations'),
+    members: table('members'),
+    inbox: table('inbox'),
+    messages: table('messages'),
+    receipts: table('receipts'),
+    meta: table('meta'),
   };
 }
 
@@ -58,6 +62,19 @@ export function* secondKeysWithPrefix<S extends Key>(
     if (key[0] !== prefix) return;
     yield key[1];
   }
+}
+
+/** The highest message seq of a conversation (0 without messages), read from keys only. */
+export function lastSeqOf(tables: LmdbTables, conversationId: string): number {
+  for (const key of tables.messages.getKeys({
+    start: [conversationId, Infinity],
+    end: [conversationId, -Infinity],
+    reverse: true,
+    limit: 1,
+  })) {
+    return key[1];
+  }
+  return 0;
 }
 
 /** The newest message of a conversation (highest seq), if any. */

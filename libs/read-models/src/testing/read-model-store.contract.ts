@@ -103,6 +103,20 @@ function describeTimeline(store: () => ReadModelStore): void {
     expect((await store().getConversation('c1'))!.lastSeq).toBe(10);
   });
 
+  it("lastSeq counts only the conversation's own messages (ids that prefix each other)", async () => {
+    await store().apply(
+      [
+        ...startConversation('c', ['alice']),
+        ...startConversation('c10', ['alice']),
+        putMessage('c10', 42),
+      ],
+      2,
+    );
+    expect((await store().getConversation('c'))!.lastSeq).toBe(0);
+    expect((await store().getConversation('c1'))!.lastSeq).toBe(10);
+    expect((await store().getConversation('c10'))!.lastSeq).toBe(42);
+  });
+
   it('without bounds returns the newest `limit`, ascending', async () => {
     expect(await seqs({ limit: 3 })).toEqual([8, 9, 10]);
     expect(await seqs({ limit: 50 })).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
