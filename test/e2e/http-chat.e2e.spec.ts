@@ -175,6 +175,11 @@ describe('HTTP chat, end to end (embedded process)', () => {
     );
     expect(metrics.body).toMatch(/chat_commands_total\{type="SendMessage",outcome="noop"\} 1\b/);
     expect(metrics.body).toContain('process_cpu_user_seconds_total');
+    // The projector runs on a worker thread (default); its lag is observed on this registry.
+    await eventually(
+      () => alice.get('/metrics'),
+      (r) => /^chat_projection_lag_seconds_count [1-9]/m.test(r.body),
+    );
     const openapi = await alice.get('/v1/openapi.yaml');
     expect(openapi.status).toBe(200);
     for (const route of [
