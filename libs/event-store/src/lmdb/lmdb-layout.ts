@@ -51,8 +51,9 @@ export class LmdbLayout {
 
   private constructor(readonly root: RootDatabase) {
     this.events = root.openDB({ name: 'events', encoding: 'string' });
-    this.streams = root.openDB({ name: 'streams' });
-    this.ids = root.openDB({ name: 'ids' });
+    // Their values are positions: ordered-binary writes a number without msgpack's machinery.
+    this.streams = root.openDB({ name: 'streams', encoding: 'ordered-binary' });
+    this.ids = root.openDB({ name: 'ids', encoding: 'ordered-binary' });
   }
 
   /**
