@@ -52,6 +52,17 @@ const targets = {
 
 const makeUsers = (target, prefix, n) => Array.from({ length: n }, (_, i) => ({ userId: `${prefix}${i}`, token: target.token(`${prefix}${i}`) }));
 
+/** Event-loop delay and GC figures from the server's /metrics (prom-client defaults), if it has them. */
+async function serverGauges(srv) {
+  try {
+    const text = await (await fetch(`${srv.baseUrl}/metrics`)).text();
+    const pick = (name) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text)?.[1]);
+    return { eventLoopLagP50ms: pick('nodejs_eventloop_lag_p50_seconds') * 1000, eventLoopLagP99ms: pick('nodejs_eventloop_lag_p99_seconds') * 1000, eventLoopLagMaxMs: pick('nodejs_eventloop_lag_max_seconds') * 1000 };
+  } catch {
+    return undefined;
+  }
+}
+
 async function latency(target, srv, scenario) {
   const users = makeUsers(target, scenario.name, scenario.users);
   const routes = [];
@@ -66,7 +77,8 @@ async function latency(target, srv, scenario) {
   const { done } = clientProcess({ mode: 'load', wsUrl: srv.wsUrl, users, routes, ratePerSec: scenario.rate, durationSec: DURATION });
   const r = await done;
   const h = hdr.decodeFromCompressedBase64(r.histogram);
-  return { sent: r.sent, acks: r.acks, received: r.received, errors: r.errors, ...summary(h) };
+  const ack = summary(hdr.decodeFromCompressedBase64(r.ackHistogram));
+  return { sent: r.sent, acks: r.acks, received: r.received, errors: r.errors, ...summary(h), ack, server: await serverGauges(srv) };
 }
 
 async function idle(target, srv) {
@@ -87,30 +99,32 @@ async function idle(target, srv) {
   return { sockets: users.length, rssBeforeKiB: before, rssAfterKiB: after, kibPerSocket: (after - before) / users.length };
 }
 
+// BENCH_SCENARIOS=pairs,group,idle selects scenarios (all by default), for quicker iterations.
+const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'pairs,group,idle').split(',');
+
 async function benchTarget(name) {
   const target = targets[name];
   const out = {};
   let srv = await target.start();
-  out.pairs = await latency(target, srv, { name: 'pairs', users: 1000, rate: 1000 });
-  out.group = await latency(target, srv, { name: 'group', users: 100, rate: 100 });
+  if (SCENARIOS.includes('pairs')) out.pairs = await latency(target, srv, { name: 'pairs', users: 1000, rate: 1000 });
+  if (SCENARIOS.includes('group')) out.group = await latency(target, srv, { name: 'group', users: 100, rate: 100 });
   await srv.stop();
-  srv = await target.start(); // fresh process, so idle RSS is not inflated by the load phase
-  out.idle = await idle(target, srv);
-  await srv.stop();
+  if (SCENARIOS.includes('idle')) {
+    srv = await target.start(); // fresh process, so idle RSS is not inflated by the load phase
+    out.idle = await idle(target, srv);
+    await srv.stop();
+  }
   return out;
 }
 
 async function main() {
-  const floor = await benchTarget('floor');
+  const floor = process.env.BENCH_SKIP_FLOOR ? {} : await benchTarget('floor');
   const chat = await benchTarget('chat');
+  const ratio = (key, field) => (chat[key] && floor[key] ? chat[key][field] / floor[key][field] : undefined);
   const out = {
     floor,
     chat,
-    ratios: {
-      pairsP99: chat.pairs.p99 / floor.pairs.p99,
-      groupP99: chat.group.p99 / floor.group.p99,
-      idleKiB: chat.idle.kibPerSocket / floor.idle.kibPerSocket,
-    },
+    ratios: { pairsP99: ratio('pairs', 'p99'), groupP99: ratio('group', 'p99'), idleKiB: ratio('idle', 'kibPerSocket') },
   };
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   return out;

@@ -27,6 +27,8 @@ async function openAll(cfg, onFrame) {
 
 async function runLoad(cfg) {
   const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+  const ackHistogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+  const sentAt = new Map();
   let received = 0;
   let acks = 0;
   let errors = 0;
@@ -34,7 +36,11 @@ async function runLoad(cfg) {
     if (f.type === 'message' && f.senderId !== user.userId && f.body.startsWith('t=')) {
       histogram.recordValue(Math.max(1, nowMicros() - Number(f.body.slice(2))));
       received++;
-    } else if (f.type === 'ack') acks++;
+    } else if (f.type === 'ack') {
+      acks++;
+      const t = sentAt.get(f.clientMessageId);
+      if (t !== undefined) ackHistogram.recordValue(Math.max(1, nowMicros() - t)), sentAt.delete(f.clientMessageId);
+    }
     else if (f.type === 'error') errors++;
   });
   // routes: [{from: userIndex, conversationId}] — pick one at random per message.
@@ -48,13 +54,16 @@ async function runLoad(cfg) {
       carry += perTick;
       for (; carry >= 1; carry--) {
         const r = cfg.routes[Math.floor(Math.random() * cfg.routes.length)];
-        sockets[r.from].send(JSON.stringify({ type: 'send', conversationId: r.conversationId, clientMessageId: `b${process.pid}-${sent++}`, body: `t=${nowMicros()}` }));
+        const clientMessageId = `b${process.pid}-${sent++}`;
+        const t = nowMicros();
+        sentAt.set(clientMessageId, t);
+        sockets[r.from].send(JSON.stringify({ type: 'send', conversationId: r.conversationId, clientMessageId, body: `t=${t}` }));
       }
     }, 10);
   });
   await new Promise((r) => setTimeout(r, 2000)); // drain in-flight messages
   sockets.forEach((ws) => ws.terminate());
-  return { sent, acks, received, errors, histogram: hdr.encodeIntoCompressedBase64(histogram) };
+  return { sent, acks, received, errors, histogram: hdr.encodeIntoCompressedBase64(histogram), ackHistogram: hdr.encodeIntoCompressedBase64(ackHistogram) };
 }
 
 async function runIdle(cfg) {
