@@ -11,6 +11,7 @@ const seqs = new Map();
 
 const server = http.createServer((req, res) => {
   if (req.url === '/health') return res.end('{"status":"ok"}');
+  if (req.method !== 'POST' || req.url !== '/conversations') return res.writeHead(404).end();
   let body = '';
   req.on('data', (c) => (body += c));
   req.on('end', () => {

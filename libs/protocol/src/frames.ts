@@ -1,4 +1,5 @@
 import type { Attachment } from '../../domain/src/conversation/events';
+import type { TimelineMessage } from '../../domain/src/projection/read-model-ops';
 
 /**
  * The WebSocket wire contract (JSON text frames on /v1/ws), shared by the gateway and the client
@@ -7,16 +8,8 @@ import type { Attachment } from '../../domain/src/conversation/events';
  */
 export type { Attachment };
 
-export interface ChatMessage {
-  conversationId: string;
-  seq: number;
-  messageId: string;
-  clientMessageId: string;
-  senderId: string;
-  body: string;
-  attachments: Attachment[];
-  sentAt: string;
-}
+/** A message as pushed live and replayed by sync: exactly the timeline read model's row. */
+export type ChatMessage = TimelineMessage;
 
 export interface Ack {
   conversationId: string;
