@@ -99,7 +99,10 @@ describe('WebSocket presence and typing, end to end', () => {
     for (const u of ['uma', 'vic']) tokens[u] = await devToken(server.baseUrl, u);
     const [uma, vic] = await Promise.all([connect('uma'), connect('vic')]);
     expect(uma.frames.filter(presence('vic', true))).toHaveLength(0); // no shared conversation yet
-    await api(server.baseUrl, tokens.uma).post('/v1/conversations', { kind: 'direct', members: ['vic'] });
+    await api(server.baseUrl, tokens.uma).post('/v1/conversations', {
+      kind: 'direct',
+      members: ['vic'],
+    });
     await uma.waitFor(presence('vic', true));
     await vic.waitFor(presence('uma', true));
   });

@@ -12,9 +12,18 @@ describe('Outbox', () => {
       { type: 'send', conversationId: 'c', clientMessageId: 'k1', body: 'hi' },
       { type: 'send', conversationId: 'c', clientMessageId: 'k1', body: 'hi' },
     ]);
-    expect(outbox.ack({ conversationId: 'c', clientMessageId: 'k1', messageId: 'm', seq: 1 })).toBe(true);
-    expect(outbox.ack({ conversationId: 'c', clientMessageId: 'k1', messageId: 'm', seq: 1 })).toBe(false);
-    await expect(p).resolves.toEqual({ conversationId: 'c', clientMessageId: 'k1', messageId: 'm', seq: 1 });
+    expect(outbox.ack({ conversationId: 'c', clientMessageId: 'k1', messageId: 'm', seq: 1 })).toBe(
+      true,
+    );
+    expect(outbox.ack({ conversationId: 'c', clientMessageId: 'k1', messageId: 'm', seq: 1 })).toBe(
+      false,
+    );
+    await expect(p).resolves.toEqual({
+      conversationId: 'c',
+      clientMessageId: 'k1',
+      messageId: 'm',
+      seq: 1,
+    });
     expect(outbox.size).toBe(0);
   });
 
