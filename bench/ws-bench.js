@@ -100,9 +100,8 @@ async function idle(target, srv) {
 }
 
 // BENCH_SCENARIOS=pairs,group,idle selects scenarios (all by default), for quicker iterations.
-const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'pairs,group,idle').split(',');
-
 async function benchTarget(name) {
+  const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'pairs,group,idle').split(',');
   const target = targets[name];
   const out = {};
   let srv = await target.start();
