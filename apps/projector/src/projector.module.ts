@@ -1,10 +1,5 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Module,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Module } from '@nestjs/common';
+import { StartStopLifecycle } from '../../../libs/platform/src/start-stop-lifecycle';
 import type { Logger } from 'pino';
 import { UpdateBus } from '../../../libs/bus/src/update-bus.port';
 import { EventStore } from '../../../libs/event-store/src/event-store.port';
@@ -38,22 +33,8 @@ import { Projector } from './projector';
   ],
   exports: [Projector],
 })
-export class ProjectorModule
-  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
-{
-  constructor(@Inject(Projector) private readonly projector: Projector) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.projector.start();
-  }
-
-  /** Stops (and drains) before any onApplicationShutdown hook can close the stores under it. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.projector.stop();
-  }
-
-  /** Idempotent: already stopped by beforeApplicationShutdown. */
-  async onApplicationShutdown(): Promise<void> {
-    await this.projector.stop();
+export class ProjectorModule extends StartStopLifecycle {
+  constructor(@Inject(Projector) projector: Projector) {
+    super(projector);
   }
 }

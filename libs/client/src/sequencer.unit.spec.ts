@@ -1,17 +1,9 @@
-import { MemoryCursorStorage } from './cursors';
 import { ChatMessage } from './protocol';
+import { MemoryCursorStorage } from './cursors';
 import { Sequencer } from './sequencer';
+import { chatMessage } from './testing/chat-message';
 
-const msg = (seq: number, conversationId = 'c1'): ChatMessage => ({
-  conversationId,
-  seq,
-  messageId: `m${seq}`,
-  clientMessageId: `k${seq}`,
-  senderId: 'u',
-  attachments: [],
-  body: `#${seq}`,
-  sentAt: '2024-01-01T00:00:00Z',
-});
+const msg = chatMessage;
 const seqs = (ms: ChatMessage[]) => ms.map((m) => m.seq);
 
 describe('Sequencer (per-conversation cursor, dedup, gap buffering)', () => {

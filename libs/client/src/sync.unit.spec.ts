@@ -1,18 +1,10 @@
 import { MemoryCursorStorage } from './cursors';
-import { ChatMessage, ClientFrame } from './protocol';
+import { ClientFrame } from './protocol';
 import { Sequencer } from './sequencer';
+import { chatMessage } from './testing/chat-message';
 import { SyncCoordinator } from './sync';
 
-const msg = (seq: number, conversationId = 'c1'): ChatMessage => ({
-  conversationId,
-  seq,
-  messageId: `m${seq}`,
-  clientMessageId: `k${seq}`,
-  senderId: 'u',
-  attachments: [],
-  body: `#${seq}`,
-  sentAt: '2024-01-01T00:00:00Z',
-});
+const msg = chatMessage;
 
 describe('SyncCoordinator', () => {
   let sent: ClientFrame[];

@@ -1,10 +1,5 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Module,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Module } from '@nestjs/common';
+import { StartStopLifecycle } from '../../../../libs/platform/src/start-stop-lifecycle';
 import type { Logger } from 'pino';
 import { UpdateBus } from '../../../../libs/bus/src/update-bus.port';
 import { EventStore } from '../../../../libs/event-store/src/event-store.port';
@@ -54,21 +49,8 @@ function projectorThread(
     },
   ],
 })
-export class ProjectorThreadModule
-  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
-{
-  constructor(@Inject(ProjectorThread) private readonly thread: ProjectorThread) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.thread.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.thread.stop();
-  }
-
-  /** Idempotent: already stopped by beforeApplicationShutdown. */
-  async onApplicationShutdown(): Promise<void> {
-    await this.thread.stop();
+export class ProjectorThreadModule extends StartStopLifecycle {
+  constructor(@Inject(ProjectorThread) thread: ProjectorThread) {
+    super(thread);
   }
 }
