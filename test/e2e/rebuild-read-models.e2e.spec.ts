@@ -62,9 +62,14 @@ describe('rebuilding the read models from the event log', () => {
       receipts: (await api(baseUrl, ben).get(`/v1/conversations/${direct}/receipts`)).body,
       members: (await api(baseUrl, ann).get(`/v1/conversations/${group}`)).body,
     });
-    const before = await eventually(
-      () => snapshot(server.baseUrl),
-      (s) => s.direct.messages?.length === 10 && s.members.members?.length === 2,
+    // The read side is eventually consistent: take the snapshot once everything is projected
+    // (the last write is visible and two snapshots in a row agree).
+    const [, before] = await eventually(
+      async () => [await snapshot(server.baseUrl), await snapshot(server.baseUrl)] as const,
+      ([a, b]) =>
+        b.direct.messages?.length === 10 &&
+        b.members.members?.length === 2 &&
+        JSON.stringify(a) === JSON.stringify(b),
     );
     expect(await server.stop()).toBe(0);
     // A read model that went wrong (say, a projection bug): incremental projection would never
