@@ -18,7 +18,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'command-api');
 
-  @Module({ imports: [EmbeddedInfraModule.forRoot(config, logger), CommandApiModule] })
+  @Module({
+    imports: [
+      EmbeddedInfraModule.forRoot(config, logger, { ownsReadModels: false }),
+      CommandApiModule,
+    ],
+  })
   class CommandApiAppModule {}
 
   const app = await createHttpApp(CommandApiAppModule, logger);

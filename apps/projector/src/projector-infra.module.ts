@@ -12,7 +12,13 @@ import { EventStore } from '../../../libs/event-store/src/event-store.port';
 import { LmdbEventStore } from '../../../libs/event-store/src/lmdb/lmdb-event-store';
 import { AppConfig } from '../../../libs/platform/src/config';
 import { Logger } from '../../../libs/platform/src/logger';
-import { EVENT_STORE, LOGGER, READ_MODELS, UPDATE_BUS } from '../../../libs/platform/src/tokens';
+import {
+  APP_CONFIG,
+  EVENT_STORE,
+  LOGGER,
+  READ_MODELS,
+  UPDATE_BUS,
+} from '../../../libs/platform/src/tokens';
 import { LmdbReadModelStore, ReadModelStore } from '../../../libs/read-models/src';
 
 import { EVENTS_DIR, READ_MODELS_DIR } from '../../../libs/platform/src/data-dirs';
@@ -27,6 +33,7 @@ class ProjectorInfraShutdown implements OnApplicationShutdown {
     @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
     @Inject(UPDATE_BUS) private readonly updates: UpdateBus,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
@@ -37,6 +44,8 @@ class ProjectorInfraShutdown implements OnApplicationShutdown {
     ]);
     for (const r of results)
       if (r.status === 'rejected') this.logger.error({ err: r.reason }, 'closing a store failed');
+    if (results.every((r) => r.status === 'fulfilled'))
+      LmdbReadModelStore.markClean(join(this.config.dataDir, READ_MODELS_DIR));
     this.logger.info('projector stores closed');
     this.logger.flush();
   }
@@ -55,6 +64,7 @@ export class ProjectorInfraModule {
     return {
       module: ProjectorInfraModule,
       providers: [
+        { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         {
           provide: EVENT_STORE,
@@ -63,7 +73,13 @@ export class ProjectorInfraModule {
         },
         {
           provide: READ_MODELS,
-          useFactory: () => LmdbReadModelStore.open(join(config.dataDir, READ_MODELS_DIR)),
+          useFactory: () => {
+            // The projector process is the read models' only writer: it runs their reboot guard.
+            const dir = join(config.dataDir, READ_MODELS_DIR);
+            if (LmdbReadModelStore.prepare(dir))
+              logger.warn({ dir }, 'read models discarded after a reboot; rebuilding');
+            return LmdbReadModelStore.open(dir);
+          },
         },
         { provide: UPDATE_BUS, useFactory: () => new InProcessUpdateBus(logger) },
         ProjectorInfraShutdown,

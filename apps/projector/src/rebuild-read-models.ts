@@ -20,7 +20,9 @@ async function main(): Promise<void> {
   const eventsDir = join(config.dataDir, EVENTS_DIR);
   if (!existsSync(eventsDir)) throw new Error(`no event store at ${eventsDir}`);
   const eventStore = LmdbEventStore.open(eventsDir, { readOnly: true, logger });
-  const readModels = LmdbReadModelStore.open(join(config.dataDir, READ_MODELS_DIR));
+  const readModelsDir = join(config.dataDir, READ_MODELS_DIR);
+  LmdbReadModelStore.prepare(readModelsDir);
+  const readModels = LmdbReadModelStore.open(readModelsDir);
   const projector = new Projector({
     eventStore,
     readModels,
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
     'read models rebuilt from position 0',
   );
   await Promise.all([eventStore.close(), readModels.close()]);
+  LmdbReadModelStore.markClean(readModelsDir);
   logger.flush();
 }
 

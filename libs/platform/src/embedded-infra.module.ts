@@ -25,6 +25,8 @@ import { APP_CONFIG, EVENT_STORE, LOGGER, READ_MODELS, SIGNAL_BUS, UPDATE_BUS } 
  * gateway's sockets) and after the HTTP server drained, and
  * for this global module last of all.
  */
+const OWNS_READ_MODELS = Symbol('OwnsReadModels');
+
 @Injectable()
 class EmbeddedInfraShutdown implements OnApplicationShutdown {
   constructor(
@@ -33,6 +35,8 @@ class EmbeddedInfraShutdown implements OnApplicationShutdown {
     @Inject(UPDATE_BUS) private readonly updates: UpdateBus,
     @Inject(SIGNAL_BUS) private readonly signals: SignalBus,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(OWNS_READ_MODELS) private readonly ownsReadModels: boolean,
   ) {}
 
   async onApplicationShutdown(signal?: string): Promise<void> {
@@ -41,6 +45,9 @@ class EmbeddedInfraShutdown implements OnApplicationShutdown {
     const results = await Promise.allSettled([this.events.close(), this.readModels.close()]);
     for (const r of results)
       if (r.status === 'rejected') this.logger.error({ err: r.reason }, 'closing a store failed');
+    // Every writer of the read models has closed (the projector, inline or on its thread).
+    if (this.ownsReadModels && results.every((r) => r.status === 'fulfilled'))
+      LmdbReadModelStore.markClean(join(this.config.dataDir, READ_MODELS_DIR));
     this.logger.info({ signal }, 'stores closed');
     this.logger.flush();
   }
@@ -54,7 +61,15 @@ class EmbeddedInfraShutdown implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class EmbeddedInfraModule {
-  static forRoot(config: AppConfig, logger: Logger = createLogger(config.logLevel)): DynamicModule {
+  /**
+   * `ownsReadModels`: this process runs the projector (inline or on its thread), so it guards and
+   * cleanly closes the unsynced read models; a standalone command API only reads them.
+   */
+  static forRoot(
+    config: AppConfig,
+    logger: Logger = createLogger(config.logLevel),
+    { ownsReadModels = true }: { ownsReadModels?: boolean } = {},
+  ): DynamicModule {
     const exported = [
       APP_CONFIG,
       LOGGER,
@@ -69,13 +84,15 @@ export class EmbeddedInfraModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
+        { provide: OWNS_READ_MODELS, useValue: ownsReadModels },
         {
           provide: EVENT_STORE,
           useFactory: () => LmdbEventStore.open(join(config.dataDir, EVENTS_DIR)),
         },
         {
           provide: READ_MODELS,
-          useFactory: () => LmdbReadModelStore.open(join(config.dataDir, READ_MODELS_DIR)),
+          useFactory: () =>
+            openReadModels(join(config.dataDir, READ_MODELS_DIR), logger, ownsReadModels),
         },
         { provide: UPDATE_BUS, useFactory: () => new InProcessUpdateBus() },
         { provide: SIGNAL_BUS, useFactory: () => new InProcessSignalBus() },
@@ -92,4 +109,14 @@ export class EmbeddedInfraModule {
       exports: exported,
     };
   }
+}
+
+/** This process owns DATA_DIR: the reboot guard runs before the read models are first opened. */
+function openReadModels(dir: string, logger: Logger, owner: boolean): LmdbReadModelStore {
+  if (owner && LmdbReadModelStore.prepare(dir))
+    logger.warn(
+      { dir },
+      'read models were open when the machine went down: rebuilding them from the log',
+    );
+  return LmdbReadModelStore.open(dir);
 }

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { discardReadModelsTornByReboot, markReadModelsClean } from './reboot-guard';
 import { ReadModelOp, TimelineMessage } from '../../../domain/src';
 import {
   ConversationView,
@@ -13,6 +15,7 @@ import {
   LmdbTables,
   lastSeqOf,
   newestMessage,
+  READ_MODELS_FILE,
   openTables,
   secondKeysWithPrefix,
 } from './lmdb-tables';
@@ -29,6 +32,21 @@ export class LmdbReadModelStore implements ReadModelStore {
 
   static open(dir: string): LmdbReadModelStore {
     return new LmdbReadModelStore(openTables(dir));
+  }
+
+  /**
+   * For the process that owns DATA_DIR, before anything opens the read models: discards them if
+   * the machine rebooted while they were open (they are written without fsync), so that the
+   * projector rebuilds them. Returns true when it did.
+   */
+  static prepare(dir: string): boolean {
+    mkdirSync(dir, { recursive: true });
+    return discardReadModelsTornByReboot(dir, READ_MODELS_FILE);
+  }
+
+  /** After the last writer closed: fsync the file and mark it cleanly closed. */
+  static markClean(dir: string): void {
+    markReadModelsClean(dir, READ_MODELS_FILE);
   }
 
   async apply(ops: ReadModelOp[], checkpoint: number): Promise<void> {

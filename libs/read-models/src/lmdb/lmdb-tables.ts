@@ -37,7 +37,8 @@ export const READ_MODELS_FILE = 'read-models.mdb';
 
 export function openTables(dir: string): LmdbTables {
   mkdirSync(dir, { recursive: true });
-  const root = open({ path: join(dir, READ_MODELS_FILE), maxDbs: 12 });
+  // noSync: the read models are a cache of the event log; see reboot-guard.ts for why that is safe.
+  const root = open({ path: join(dir, READ_MODELS_FILE), maxDbs: 12, noSync: true });
   // Values are plain JSON data: V8's JSON is faster both ways than msgpack with per-value
   // record definitions (no shared structures, which would need care across processes).
   const table = <V, K extends Key>(name: string): Database<V, K> =>
