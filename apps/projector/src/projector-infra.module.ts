@@ -21,6 +21,7 @@ import {
 } from '../../../libs/platform/src/tokens';
 import { LmdbReadModelStore, ReadModelStore } from '../../../libs/read-models/src';
 
+import { closeEmbeddedStores } from '../../../libs/platform/src/close-embedded-stores';
 import { EVENTS_DIR, READ_MODELS_DIR } from '../../../libs/platform/src/data-dirs';
 
 /** Same layout as EmbeddedInfraModule, so both processes find the same files. */
@@ -37,15 +38,10 @@ class ProjectorInfraShutdown implements OnApplicationShutdown {
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    const results = await Promise.allSettled([
-      this.updates.close(),
-      this.events.close(),
-      this.readModels.close(),
-    ]);
-    for (const r of results)
-      if (r.status === 'rejected') this.logger.error({ err: r.reason }, 'closing a store failed');
-    if (results.every((r) => r.status === 'fulfilled'))
-      LmdbReadModelStore.markClean(join(this.config.dataDir, READ_MODELS_DIR));
+    await closeEmbeddedStores([this.updates, this.events, this.readModels], this.logger, {
+      dataDir: this.config.dataDir,
+      owned: true,
+    });
     this.logger.info('projector stores closed');
     this.logger.flush();
   }

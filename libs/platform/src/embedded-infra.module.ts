@@ -13,6 +13,7 @@ import { LmdbEventStore } from '../../event-store/src/lmdb/lmdb-event-store';
 import { LmdbReadModelStore, ReadModelStore } from '../../read-models/src';
 import { loadOrCreateJwtSecret } from './auth/jwt-secret';
 import { TokenService } from './auth/token-service';
+import { closeEmbeddedStores } from './close-embedded-stores';
 import { AppConfig } from './config';
 import { EVENTS_DIR, READ_MODELS_DIR } from './data-dirs';
 import { Logger, createLogger } from './logger';
@@ -42,12 +43,10 @@ class EmbeddedInfraShutdown implements OnApplicationShutdown {
   async onApplicationShutdown(signal?: string): Promise<void> {
     await Promise.allSettled([this.updates.close(), this.signals.close()]);
     // The event store waits for queued appends to be durable before closing.
-    const results = await Promise.allSettled([this.events.close(), this.readModels.close()]);
-    for (const r of results)
-      if (r.status === 'rejected') this.logger.error({ err: r.reason }, 'closing a store failed');
-    // Every writer of the read models has closed (the projector, inline or on its thread).
-    if (this.ownsReadModels && results.every((r) => r.status === 'fulfilled'))
-      LmdbReadModelStore.markClean(join(this.config.dataDir, READ_MODELS_DIR));
+    await closeEmbeddedStores([this.events, this.readModels], this.logger, {
+      dataDir: this.config.dataDir,
+      owned: this.ownsReadModels,
+    });
     this.logger.info({ signal }, 'stores closed');
     this.logger.flush();
   }

@@ -32,32 +32,17 @@ export class HttpChatCommands implements ChatCommands {
     return this.post(actor, `${path(conversationId)}/messages`, body, correlationId);
   }
 
-  async markDelivered(cmd: {
-    actor: string;
-    conversationId: string;
-    upToSeq: number;
-    correlationId?: string;
-  }): Promise<void> {
-    await this.post(
-      cmd.actor,
-      `${path(cmd.conversationId)}/delivered`,
-      { upToSeq: cmd.upToSeq },
-      cmd.correlationId,
-    );
+  markDelivered(cmd: WatermarkCommand): Promise<void> {
+    return this.watermark('delivered', cmd);
   }
 
-  async markRead(cmd: {
-    actor: string;
-    conversationId: string;
-    upToSeq: number;
-    correlationId?: string;
-  }): Promise<void> {
-    await this.post(
-      cmd.actor,
-      `${path(cmd.conversationId)}/read`,
-      { upToSeq: cmd.upToSeq },
-      cmd.correlationId,
-    );
+  markRead(cmd: WatermarkCommand): Promise<void> {
+    return this.watermark('read', cmd);
+  }
+
+  private async watermark(kind: 'delivered' | 'read', cmd: WatermarkCommand): Promise<void> {
+    const route = `${path(cmd.conversationId)}/${kind}`;
+    await this.post(cmd.actor, route, { upToSeq: cmd.upToSeq }, cmd.correlationId);
   }
 
   private async post<T>(
@@ -86,5 +71,7 @@ export class HttpChatCommands implements ChatCommands {
     );
   }
 }
+
+type WatermarkCommand = Parameters<ChatCommands['markRead']>[0];
 
 const path = (conversationId: string) => `/v1/conversations/${encodeURIComponent(conversationId)}`;
