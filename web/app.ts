@@ -189,7 +189,7 @@ async function startChat(): Promise<void> {
     title,
     members: all,
     lastSeq: 0,
-    lastMessage: null,
+    lastMessage: undefined,
     deliveredSeq: 0,
     readSeq: 0,
     unreadCount: 0,

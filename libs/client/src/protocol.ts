@@ -5,8 +5,6 @@
 
 export type ConversationKind = 'direct' | 'group';
 
-import type { ChatMessage } from '../../protocol/src/frames';
-
 export type {
   Ack,
   Attachment,
@@ -22,17 +20,8 @@ export type {
 } from '../../protocol/src/frames';
 import type { ServerFrame } from '../../protocol/src/frames';
 
-export interface InboxEntry {
-  conversationId: string;
-  kind: ConversationKind;
-  title?: string;
-  members: string[];
-  lastSeq: number;
-  lastMessage?: ChatMessage | null;
-  deliveredSeq: number;
-  readSeq: number;
-  unreadCount: number;
-}
+/** An inbox row of GET /v1/me/conversations: exactly the read model's entry. */
+export type { InboxEntry } from '../../read-models/src/read-model-store.port';
 
 /** Parses one text frame; returns undefined for anything that is not a typed JSON object. */
 export function parseServerFrame(data: unknown): ServerFrame | undefined {

@@ -1,4 +1,3 @@
-import { Attachment } from '../../domain/src';
 import { AppError } from './app-error';
 import { TokenService } from './auth/token-service';
 import { ChatCommands } from './chat-commands.port';
@@ -20,14 +19,9 @@ export interface HttpChatCommandsOptions {
 export class HttpChatCommands implements ChatCommands {
   constructor(private readonly options: HttpChatCommandsOptions) {}
 
-  async sendMessage(cmd: {
-    actor: string;
-    conversationId: string;
-    clientMessageId: string;
-    body: string;
-    attachments?: Attachment[];
-    correlationId?: string;
-  }): Promise<{ messageId: string; seq: number }> {
+  async sendMessage(
+    cmd: Parameters<ChatCommands['sendMessage']>[0],
+  ): ReturnType<ChatCommands['sendMessage']> {
     const { actor, conversationId, correlationId, ...body } = cmd;
     return this.post(actor, `${path(conversationId)}/messages`, body, correlationId);
   }
