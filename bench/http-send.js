@@ -96,7 +96,8 @@ const pick = (r) => ({
 });
 
 async function main() {
-  const floor = pick(await benchFloor());
+  // BENCH_SKIP_FLOOR=1 measures only this server (quicker iterations; no ratio).
+  const floor = process.env.BENCH_SKIP_FLOOR ? {} : pick(await benchFloor());
   const chat = await benchChat();
   const out = { floor, chat: pick(chat.result), lag: chat.lag, ratio: chat.result.requests.p50 / floor.reqPerSecMedian, serverRssKiB: chat.rssKiB };
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');

@@ -2,6 +2,8 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+import { FastPathServer } from '../../../../libs/platform/src/http/fast-path-server';
 import { TokenService } from '../../../../libs/platform/src/auth/token-service';
 import { CommandContext } from '../conversation/handle-command';
 import { markDeliveredRoute, markReadRoute } from '../mark-receipt/mark-receipt.routes';
@@ -27,12 +29,12 @@ export const HOT_COMMAND_ROUTES: readonly CommandRoute[] = [
 type Request = FastifyRequest<{ Params: { id: string } }>;
 
 /**
- * Registers HOT_COMMAND_ROUTES as plain Fastify routes, skipping Nest's per-request router
- * work (execution context, guard, pipes, param decorators, interceptors, rxjs). Same order
- * and outcome as a guarded controller: body parsed by Fastify (400/413/415), then bearer auth
- * (401), path id (404), body validation (400), CommandBus. Errors reach Nest's error handler,
- * so they leave through AllExceptionsFilter in the same shape; metrics come from the global
- * Fastify onResponse hook, labelled by the same route pattern.
+ * Registers HOT_COMMAND_ROUTES on the FastPathServer (ADR-16) and as plain Fastify routes
+ * (ADR-9: no Nest execution context, guard, pipes, param decorators, interceptors, rxjs) for
+ * the requests the fast path leaves to Fastify. Same order and outcome as a guarded
+ * controller: body parsed (400/413/415), then bearer auth (401), path id (404), body
+ * validation (400), CommandBus. Errors leave through AllExceptionsFilter in the same shape;
+ * metrics are labelled by the same route pattern on both paths.
  */
 @Injectable()
 export class CommandRoutes implements OnModuleInit {
@@ -45,16 +47,30 @@ export class CommandRoutes implements OnModuleInit {
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify || typeof fastify.post !== 'function') return;
-    for (const route of HOT_COMMAND_ROUTES)
-      fastify.post(route.url, (request: Request, reply: FastifyReply) =>
-        this.handle(route, request, reply),
-      );
+    const server: unknown = this.adapterHost.httpAdapter.getHttpServer();
+    for (const route of HOT_COMMAND_ROUTES) {
+      // Plain requests take the fast path (ADR-16); Fastify still serves the unusual ones.
+      if (server instanceof FastPathServer)
+        server.addRoute({
+          url: route.url,
+          status: route.status,
+          handle: (id, body, headers) => this.execute(route, id, body, headers),
+        });
+      fastify.post(route.url, (request: Request, reply: FastifyReply) => {
+        reply.code(route.status);
+        return this.execute(route, request.params.id, request.body, request.headers);
+      });
+    }
   }
 
-  private handle(route: CommandRoute, request: Request, reply: FastifyReply): Promise<unknown> {
-    const ctx = commandContext(request.headers, authenticate(request.headers, this.tokens));
-    const command = route.command(request.params.id, request.body, ctx);
-    reply.code(route.status);
-    return this.commands.execute(command);
+  /** Bearer auth (401), path id (404), body validation (400), then the CommandBus. */
+  private execute(
+    route: CommandRoute,
+    id: string,
+    body: unknown,
+    headers: IncomingHttpHeaders,
+  ): Promise<unknown> {
+    const ctx = commandContext(headers, authenticate(headers, this.tokens));
+    return this.commands.execute(route.command(id, body, ctx));
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { FastPathServer } from '../../../../libs/platform/src/http/fast-path-server';
 import { collectProcessMetrics, httpDuration } from './metrics';
 
 /**
@@ -15,6 +16,11 @@ export class HttpMetricsHook implements OnModuleInit {
     collectProcessMetrics();
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify || typeof fastify.addHook !== 'function') return;
+    const server: unknown = this.adapterHost.httpAdapter.getHttpServer();
+    if (server instanceof FastPathServer)
+      server.onFastResponse((method, route, status, seconds) =>
+        httpDuration.observe({ method, route, status: String(status) }, seconds),
+      );
     fastify.addHook(
       'onResponse',
       (request: FastifyRequest, reply: FastifyReply, done: () => void) => {

@@ -1,12 +1,15 @@
 import { NestFactory } from '@nestjs/core';
+import type { FastifyServerOptions } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { existsSync, readFileSync } from 'node:fs';
+import type { RequestListener } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { AppConfig } from '../config';
 import { Logger } from '../logger';
 import { PinoNestLogger } from '../nest-logger';
 import { AllExceptionsFilter } from './all-exceptions.filter';
+import { FastPathServer, JsonBodyParser } from './fast-path-server';
 
 /** Requests larger than this are refused with 413 before any handler runs (a 100,000-char body fits). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -20,17 +23,34 @@ export async function createHttpApp(
   rootModule: unknown,
   logger: Logger,
 ): Promise<NestFastifyApplication> {
+  const errors = new AllExceptionsFilter(logger);
+  let server: FastPathServer | undefined;
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     logger: false,
     trustProxy: false,
     skipMiddie: true,
+    serverFactory: (handler: RequestListener, options: FastifyServerOptions) => {
+      server = new FastPathServer(handler, {
+        bodyLimit: BODY_LIMIT_BYTES,
+        toResponse: (err) => errors.toResponse(err),
+      });
+      // What Fastify applies to the servers it creates itself.
+      server.keepAliveTimeout = options.keepAliveTimeout ?? 72_000;
+      server.requestTimeout = options.requestTimeout ?? 0;
+      server.setTimeout(options.connectionTimeout ?? 0);
+      return server;
+    },
   });
+  // Fastify's own parser (it ignores its request argument): identical limits and errors.
+  server!.useJsonParser(
+    adapter.getInstance().getDefaultJsonParser('error', 'error') as unknown as JsonBodyParser,
+  );
   const app = await NestFactory.create<NestFastifyApplication>(rootModule as never, adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
-  app.useGlobalFilters(new AllExceptionsFilter(logger));
+  app.useGlobalFilters(errors);
   return app;
 }
 
