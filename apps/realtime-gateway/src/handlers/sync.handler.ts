@@ -19,6 +19,10 @@ const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
  * replay misses was applied to the read models after the last page was read, so it was
  * published (and buffered) after buffering began. Buffered messages at or below the last
  * replayed seq are dropped.
+ *
+ * A sync of a conversation whose replay is still running is refused (`sync_in_progress`);
+ * one read after that replay finished is a new sync and re-sends everything after its own
+ * cursor, as the protocol says, even what the socket already got (ws-sync-double.e2e.spec.ts).
  */
 @Injectable()
 export class SyncHandler {
