@@ -56,7 +56,7 @@ describe('CommandRoutes (send, delivered, read) on the real HTTP app', () => {
     const text = await res.text();
     return {
       statusCode: res.status,
-      headers: Object.fromEntries(res.headers),
+      headers: { 'content-type': res.headers.get('content-type') },
       json: <T>() => JSON.parse(text) as T,
     };
   };
