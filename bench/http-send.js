@@ -2,7 +2,9 @@
 // the bare node:http floor in the same run; plus accept→push lag measured by WebSocket receivers.
 'use strict';
 const autocannon = require('autocannon');
-const WebSocket = require('ws');
+const { spawn } = require('node:child_process');
+const { join } = require('node:path');
+const readline = require('node:readline');
 const { startServer } = require('./lib/server');
 const { devToken, createConversation, pool } = require('./lib/api');
 const { newHistogram, summary } = require('./lib/stats');
@@ -45,23 +47,21 @@ async function prepareChat(baseUrl) {
   });
 }
 
-/** Receivers measure now − sentAt (server's acceptance time) for every pushed message. */
-async function connectReceivers(wsUrl, senders, histogram) {
-  const sockets = await Promise.all(
-    senders.map(
-      (s) =>
-        new Promise((resolve, reject) => {
-          const ws = new WebSocket(`${wsUrl}?token=${s.peerToken}`);
-          ws.on('open', () => resolve(ws));
-          ws.on('error', reject);
-          ws.on('message', (raw) => {
-            const frame = JSON.parse(raw);
-            if (frame.type === 'message') histogram.recordValue(Math.max(1, (Date.now() - Date.parse(frame.sentAt)) * 1000));
-          });
-        }),
-    ),
-  );
-  return () => sockets.forEach((ws) => ws.close());
+/**
+ * Receivers (one socket per peer, in their own process: bench/lag-receivers.js) measure
+ * now − sentAt (the server's acceptance time) for every pushed message. Resolves once they are
+ * connected, to a function that stops them and resolves to the lag summary.
+ */
+async function startReceivers(wsUrl, senders) {
+  const child = spawn(process.execPath, [join(__dirname, 'lag-receivers.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  child.stdin.write(JSON.stringify({ wsUrl, tokens: senders.map((s) => s.peerToken) }) + '\n');
+  await lines.next(); // {"ready":true}
+  return async () => {
+    child.stdin.write('stop\n');
+    const { value } = await lines.next();
+    return JSON.parse(value);
+  };
 }
 
 async function benchFloor() {
@@ -75,14 +75,13 @@ async function benchFloor() {
 async function benchChat() {
   const server = await startServer();
   const senders = await prepareChat(server.baseUrl);
-  const lag = newHistogram();
-  const closeReceivers = process.env.BENCH_NO_RECEIVERS ? () => {} : await connectReceivers(server.wsUrl, senders, lag);
+  const stopReceivers = process.env.BENCH_NO_RECEIVERS ? async () => summary(newHistogram()) : await startReceivers(server.wsUrl, senders);
   const result = await runAutocannon(server.baseUrl, senders);
   await new Promise((r) => setTimeout(r, 1000)); // let the last pushes arrive
-  closeReceivers();
+  const lag = await stopReceivers();
   const rssKiB = server.rssKiB();
   await server.stop();
-  return { result, lag: summary(lag), rssKiB };
+  return { result, lag, rssKiB };
 }
 
 const pick = (r) => ({
