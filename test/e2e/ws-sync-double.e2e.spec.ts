@@ -69,13 +69,7 @@ describe('WebSocket repeated sync of one conversation, end to end', () => {
     let acked = 0;
     const worker = async () => {
       while (next <= N) {
-        const id = `m-${next++}`;
-        sender.send({ type: 'send', conversationId, clientMessageId: id, body: id });
-        const ack = await sender.waitFor(
-          (f) =>
-            (f.type === 'ack' || f.type === 'error') && (f.clientMessageId === id || f.ref === id),
-          20_000,
-        );
+        const ack = await sender.sendMessage(conversationId, `m-${next++}`);
         expect(ack.type).toBe('ack');
         acked++;
       }

@@ -42,13 +42,7 @@ describe('WebSocket sync and reconnect, end to end', () => {
     let next = 1;
     const worker = async () => {
       while (next <= N) {
-        const id = `m-${conversationId}-${next++}`;
-        sender.send({ type: 'send', conversationId, clientMessageId: id, body: id });
-        const ack = await sender.waitFor(
-          (f) =>
-            (f.type === 'ack' || f.type === 'error') && (f.clientMessageId === id || f.ref === id),
-          20_000,
-        );
+        const ack = await sender.sendMessage(conversationId, `m-${conversationId}-${next++}`);
         expect(ack.type).toBe('ack');
         onAck(ack.seq);
       }

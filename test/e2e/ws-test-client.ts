@@ -71,6 +71,17 @@ export class WsTestClient {
   }
 
   /** Waits until `count` frames match pred; returns them. */
+  /** Sends a message and resolves to its `ack` or `error` frame (matched by clientMessageId). */
+  sendMessage(conversationId: string, clientMessageId: string, timeoutMs = 20_000): Promise<Frame> {
+    this.send({ type: 'send', conversationId, clientMessageId, body: clientMessageId });
+    return this.waitFor(
+      (f) =>
+        (f.type === 'ack' || f.type === 'error') &&
+        (f.clientMessageId === clientMessageId || f.ref === clientMessageId),
+      timeoutMs,
+    );
+  }
+
   async waitForCount(
     pred: (f: Frame) => boolean,
     count: number,
