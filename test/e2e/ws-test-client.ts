@@ -70,7 +70,6 @@ export class WsTestClient {
     });
   }
 
-  /** Waits until `count` frames match pred; returns them. */
   /** Sends a message and resolves to its `ack` or `error` frame (matched by clientMessageId). */
   sendMessage(conversationId: string, clientMessageId: string, timeoutMs = 20_000): Promise<Frame> {
     this.send({ type: 'send', conversationId, clientMessageId, body: clientMessageId });
@@ -82,6 +81,7 @@ export class WsTestClient {
     );
   }
 
+  /** Waits until `count` frames match pred; returns them. */
   async waitForCount(
     pred: (f: Frame) => boolean,
     count: number,

@@ -94,6 +94,13 @@ describe('CommandRoutes (send, delivered, read) on the real HTTP app', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("keeps Fastify's server timeouts on the node:http server it is given", () => {
+    expect(fastPath()).toBeInstanceOf(FastPathServer);
+    expect([fastPath().keepAliveTimeout, fastPath().requestTimeout, fastPath().timeout]).toEqual([
+      72_000, 0, 0,
+    ]);
+  });
+
   describe.each([
     ['the fast path (real HTTP)', () => overHttp, 'fast'],
     ['the Fastify routes (inject)', () => inject, 'fastify'],

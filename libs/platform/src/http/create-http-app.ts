@@ -35,10 +35,11 @@ export async function createHttpApp(
         bodyLimit: BODY_LIMIT_BYTES,
         toResponse: (err) => errors.toResponse(err),
       });
-      // What Fastify applies to the servers it creates itself.
-      server.keepAliveTimeout = options.keepAliveTimeout ?? 72_000;
-      server.requestTimeout = options.requestTimeout ?? 0;
-      server.setTimeout(options.connectionTimeout ?? 0);
+      // What Fastify applies to the servers it creates itself (its defaults are filled in
+      // before the factory is called).
+      server.keepAliveTimeout = options.keepAliveTimeout!;
+      server.requestTimeout = options.requestTimeout!;
+      server.setTimeout(options.connectionTimeout!);
       return server;
     },
   });
