@@ -16,6 +16,7 @@ import { ChainLink, chainEvents } from '../hash-chain';
 import { assertIdsUnused, Locate, matchRetry } from './idempotency';
 import { assertKeySizes, EventLocation, LmdbLayout, StreamHead } from './lmdb-layout';
 import { encodeStoredEvent } from './stored-event';
+import { IndexEntry } from './event-index';
 import { StreamHeads } from './stream-heads';
 
 interface Reservation {
@@ -42,7 +43,8 @@ export interface LmdbEventStoreOptions {
  *
  * append() decides everything synchronously at call time (idempotent retry, expected revision,
  * hash chain, global positions) against the in-memory heads, reserves the result, and queues the
- * writes; it resolves once lmdb-js has committed and fsynced the transaction holding them.
+ * writes; it resolves once lmdb-js has committed and fsynced the log transaction holding them and
+ * they are in the (unsynced) index (event-index.ts).
  * Concurrent appends share transactions (group commit), and because the reservation happens
  * before any await, a caller may pipeline B on A's nextExpectedRevision before A is durable.
  */
@@ -52,6 +54,8 @@ export class LmdbEventStore implements EventStore {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly subscriptions: LiveSubscriptions;
   private readonly durableListeners = new Set<() => void>();
+  private indexQueue: IndexEntry[] = [];
+  private indexFlush?: Promise<void>;
   private nextPosition: number;
   private failure?: unknown;
   private closed = false;
@@ -70,7 +74,9 @@ export class LmdbEventStore implements EventStore {
   static open(dir: string, options: LmdbEventStoreOptions = {}): LmdbEventStore {
     const readOnly = options.readOnly ?? false;
     const logger = options.logger ?? createLogger(undefined, 'event-store');
-    return new LmdbEventStore(LmdbLayout.open(dir, readOnly), {
+    const { layout, reindexed } = LmdbLayout.open(dir, readOnly);
+    if (reindexed > 0) logger.info({ reindexed }, 'event index caught up with the log');
+    return new LmdbEventStore(layout, {
       pollIntervalMs: options.pollIntervalMs ?? 250,
       readOnly,
       logger,
@@ -109,10 +115,12 @@ export class LmdbEventStore implements EventStore {
     assertIdsUnused(this.locate, events, first);
 
     const reservation = this.reserve(streamId, head, events);
-    const durable = this.write(reservation).then(
-      () => this.settled(streamId, events),
-      (err) => this.failed(err),
-    );
+    const durable = this.write(reservation)
+      .then(() => this.indexDurable(reservation))
+      .then(
+        () => this.settled(streamId, events),
+        (err) => this.failed(err),
+      );
     for (let i = 0; i < events.length; i++) {
       const revision = reservation.firstRevision + i;
       const position = reservation.firstPosition + i;
@@ -146,15 +154,13 @@ export class LmdbEventStore implements EventStore {
    * last one stands for all. It resolves after the transaction is committed and fsynced.
    */
   private write(reservation: Reservation): Promise<unknown> {
-    const { streamId, firstRevision, firstPosition, links } = reservation;
-    const { events, streams, ids } = this.layout;
+    const { firstPosition, links } = reservation;
+    const { events } = this.layout;
     let committed: Promise<unknown> = Promise.resolve();
     try {
       for (let i = 0; i < links.length; i++) {
-        const position = firstPosition + i;
-        void events.put(position, encodeStoredEvent(links[i].hash, links[i].canonical));
-        void streams.put([streamId, firstRevision + i], position);
-        committed = ids.put(reservation.events[i].metadata.eventId, position);
+        const stored = encodeStoredEvent(links[i].hash, links[i].canonical);
+        committed = events.put(firstPosition + i, stored);
       }
       return committed;
     } catch (err) {
@@ -162,6 +168,38 @@ export class LmdbEventStore implements EventStore {
       // may already be queued, so it is handled like a failed commit.
       return Promise.reject(err);
     }
+  }
+
+  /**
+   * Queues the reservation's index entries; resolves once they are indexed. The appends of one
+   * log commit settle in one microtask run and this flush is queued behind them, so the whole
+   * commit goes into one index transaction, and `indexedUpTo` only ever covers durable events.
+   */
+  private indexDurable(reservation: Reservation): Promise<void> {
+    const { streamId, firstRevision, firstPosition, events } = reservation;
+    for (let i = 0; i < events.length; i++) {
+      const { eventId } = events[i].metadata;
+      this.indexQueue.push({
+        streamId,
+        revision: firstRevision + i,
+        eventId,
+        position: firstPosition + i,
+      });
+    }
+    this.indexFlush ??= new Promise<void>((resolve, reject) =>
+      queueMicrotask(() => {
+        const entries = this.indexQueue;
+        this.indexQueue = [];
+        this.indexFlush = undefined;
+        try {
+          this.layout.index.write(entries, entries[entries.length - 1].position);
+          resolve();
+        } catch (err) {
+          reject(err);
+        }
+      }),
+    );
+    return this.indexFlush;
   }
 
   private readonly locate: Locate = (eventId) =>
@@ -204,7 +242,7 @@ export class LmdbEventStore implements EventStore {
    * tick, so a read right after a wake could otherwise miss the very commit it announces.
    */
   wake(): void {
-    this.layout.root.resetReadTxn();
+    this.layout.renewReadSnapshot();
     this.subscriptions.notifyAll();
   }
 
@@ -253,7 +291,7 @@ export class LmdbEventStore implements EventStore {
     this.closed = true;
     await this.subscriptions.stopAll();
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
-    await this.layout.root.close();
+    await this.layout.close();
   }
 }
 

@@ -2,6 +2,7 @@ import { Database, open, RootDatabase } from 'lmdb';
 import { GENESIS_HASH } from '../hash-chain';
 import { ReadAllOptions, ReadStreamOptions, RecordedEvent } from '../event-store.port';
 import { decodeStoredEvent, storedHash } from './stored-event';
+import { EventIndex, IndexEntry } from './event-index';
 
 export interface StreamHead {
   /** Revision of the stream's last event; -1 when the stream does not exist. */
@@ -39,21 +40,22 @@ function assertKeySize(id: string): void {
 }
 
 /**
- * One LMDB environment, three dbs:
- * - `events`:  position → stored event text (stored-event.ts; the global log, dense from 1)
- * - `streams`: [streamId, revision] → position
- * - `ids`:     eventId → position
+ * The log: one fsynced LMDB environment with one db, `events`: position → stored event text
+ * (stored-event.ts; dense from 1). Beside it, the index (event-index.ts, not fsynced):
+ * [streamId, revision] → position and eventId → position, complete up to `indexedUpTo`.
  */
 export class LmdbLayout {
   readonly events: Database<string, number>;
   readonly streams: Database<number, [string, number]>;
   readonly ids: Database<number, string>;
 
-  private constructor(readonly root: RootDatabase) {
+  private constructor(
+    readonly root: RootDatabase,
+    readonly index: EventIndex,
+  ) {
     this.events = root.openDB({ name: 'events', encoding: 'string' });
-    // Their values are positions: ordered-binary writes a number without msgpack's machinery.
-    this.streams = root.openDB({ name: 'streams', encoding: 'ordered-binary' });
-    this.ids = root.openDB({ name: 'ids', encoding: 'ordered-binary' });
+    this.streams = index.streams;
+    this.ids = index.ids;
   }
 
   /**
@@ -64,9 +66,52 @@ export class LmdbLayout {
    * still groups all writes queued while a commit is in flight into the next transaction, so
    * concurrent appends share one sync (group commit). With overlappingSync on (the default on
    * Linux) the promise would resolve at commit, before the flush.
+   *
+   * The writer then brings the index up to the log (`reindexed`: how many events it indexed).
    */
-  static open(dir: string, readOnly: boolean): LmdbLayout {
-    return new LmdbLayout(open({ path: dir, overlappingSync: false, noSync: false, readOnly }));
+  static open(dir: string, readOnly: boolean): { layout: LmdbLayout; reindexed: number } {
+    const root = open({ path: dir, overlappingSync: false, noSync: false, readOnly });
+    const { index, discarded } = EventIndex.open(dir, readOnly);
+    const layout = new LmdbLayout(root, index);
+    const reindexed = readOnly ? 0 : layout.catchUpIndex(discarded);
+    return { layout, reindexed };
+  }
+
+  /**
+   * Indexes the log's tail that the index lacks: the appends of the last moments before a
+   * crash, or the whole log after the index was discarded (or was never built). An index ahead
+   * of the log cannot come from a crash (it is written after the log's commit): it is rebuilt.
+   */
+  private catchUpIndex(discarded: boolean): number {
+    const last = this.lastPosition();
+    let upTo = this.index.indexedUpTo();
+    if (discarded || upTo > last) {
+      this.index.clear();
+      upTo = 0;
+    }
+    const from = upTo;
+    while (upTo < last) {
+      const entries: IndexEntry[] = [];
+      for (const { key, value } of this.events.getRange({ start: upTo + 1, limit: 10_000 })) {
+        const { streamId, revision, metadata } = decodeStoredEvent(value, key);
+        entries.push({ streamId, revision, eventId: metadata.eventId, position: key });
+        upTo = key;
+      }
+      this.index.write(entries, upTo);
+    }
+    return upTo - from;
+  }
+
+  /** Makes the next reads see what other instances committed since this thread's last read. */
+  renewReadSnapshot(): void {
+    this.root.resetReadTxn();
+    this.index.root.resetReadTxn();
+  }
+
+  /** Closes the log, then the index (which the writer marks cleanly closed). */
+  async close(): Promise<void> {
+    await this.root.close();
+    await this.index.close();
   }
 
   lastPosition(): number {

@@ -1,5 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { discardReadModelsTornByReboot, markReadModelsClean } from './reboot-guard';
+import {
+  discardIfTornByReboot,
+  markCleanlyClosed,
+} from '../../../platform/src/storage/reboot-guard';
 import { ReadModelOp, TimelineMessage } from '../../../domain/src';
 import {
   ConversationView,
@@ -22,8 +25,9 @@ import {
 
 /**
  * Read models in one embedded LMDB environment (file `read-models.mdb` under `dir`).
- * `apply` writes all ops and the checkpoint in one write transaction: a crash loses both
- * or neither, and because every op is idempotent a replayed tail converges to the same state.
+ * `apply` writes all ops and the checkpoint in one synchronous write transaction (it blocks
+ * its caller, the projector, for the microseconds a commit into a writable map takes, instead
+ * of a round trip through lmdb-js's write thread): a crash loses both or neither, and because every op is idempotent a replayed tail converges to the same state.
  * LMDB allows one writer and many readers across processes, so a command-api process can
  * query while a projector process writes.
  */
@@ -41,16 +45,16 @@ export class LmdbReadModelStore implements ReadModelStore {
    */
   static prepare(dir: string): boolean {
     mkdirSync(dir, { recursive: true });
-    return discardReadModelsTornByReboot(dir, READ_MODELS_FILE);
+    return discardIfTornByReboot(dir, READ_MODELS_FILE);
   }
 
   /** After the last writer closed: fsync the file and mark it cleanly closed. */
   static markClean(dir: string): void {
-    markReadModelsClean(dir, READ_MODELS_FILE);
+    markCleanlyClosed(dir, READ_MODELS_FILE);
   }
 
   async apply(ops: ReadModelOp[], checkpoint: number): Promise<void> {
-    await this.tables.root.transaction(() => {
+    this.tables.root.transactionSync(() => {
       for (const op of ops) applyOp(this.tables, op);
       const stored = this.tables.meta.get(CHECKPOINT_KEY) ?? 0;
       // The checkpoint never moves back, so a stale redelivered batch cannot rewind it.

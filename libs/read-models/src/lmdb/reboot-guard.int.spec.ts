@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { currentBootId } from './reboot-guard';
+import { currentBootId } from '../../../platform/src/storage/reboot-guard';
 import { LmdbReadModelStore } from './lmdb-read-model-store';
 
 /**

@@ -11,15 +11,15 @@ import { uptime } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * The read models are written without fsync (lmdb `noSync`): they are a cache of the event log,
- * rebuilt from it at will, and not syncing them leaves the disk to the log's fsyncs (lower
- * WebSocket tail latency, see docs/performance.md). LMDB without sync survives a *process* crash
+ * For LMDB files written without fsync (lmdb `noSync`) because they can be rebuilt from the
+ * event log: the read models, and the event store's index. Not syncing them leaves the disk to
+ * the log's fsyncs (see docs/performance.md). LMDB without sync survives a *process* crash
  * intact (the OS still has every page), but an OS crash or power loss may leave the file torn.
  *
- * Guard: while the files are open for writing, a state file records this boot's id. A clean stop
- * fsyncs the data file, then marks the state clean. Opening after a reboot that happened while
- * they were open (not clean, other boot id) discards them, and the projector rebuilds them from
- * position 0, so a torn read model is never served.
+ * Guard: while a file is open for writing, a state file beside it records this boot's id. A
+ * clean stop fsyncs the data file, then marks the state clean. Opening after a reboot that
+ * happened while it was open (not clean, other boot id) discards it, and its owner rebuilds it
+ * from the log, so a torn file is never read.
  */
 const STATE_FILE = 'open-state.json';
 
@@ -28,8 +28,8 @@ interface OpenState {
   clean: boolean;
 }
 
-/** Call before anything in this process opens the read models. Returns true when it discarded them. */
-export function discardReadModelsTornByReboot(dir: string, dataFile: string): boolean {
+/** Call before anything in this process opens the file. Returns true when it discarded it. */
+export function discardIfTornByReboot(dir: string, dataFile: string): boolean {
   const state = readState(dir);
   const torn = state !== undefined && !state.clean && state.bootId !== currentBootId();
   if (torn) for (const f of [dataFile, `${dataFile}-lock`]) rmSync(join(dir, f), { force: true });
@@ -38,7 +38,7 @@ export function discardReadModelsTornByReboot(dir: string, dataFile: string): bo
 }
 
 /** Call after the writer closed (or once it will write no more): fsync, then mark clean. */
-export function markReadModelsClean(dir: string, dataFile: string): void {
+export function markCleanlyClosed(dir: string, dataFile: string): void {
   const path = join(dir, dataFile);
   if (existsSync(path)) {
     const fd = openSync(path, 'r+');
