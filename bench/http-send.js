@@ -8,6 +8,7 @@ const readline = require('node:readline');
 const { startServer } = require('./lib/server');
 const { devToken, createConversation, pool } = require('./lib/api');
 const { newHistogram, summary } = require('./lib/stats');
+const prom = require('./lib/prom-histogram');
 
 const SENDERS = 50;
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -72,16 +73,37 @@ async function benchFloor() {
   return result;
 }
 
+const LAG_METRIC = 'chat_projection_lag_seconds';
+const scrapeLag = async (baseUrl) => prom.parseHistogram(await (await fetch(`${baseUrl}/metrics`)).text(), LAG_METRIC);
+
+/**
+ * Append→projection lag as the issue defines it: from an event's timestamp (taken when the
+ * command is decided) to its read-model write being committed, from the server's own histogram
+ * (observations made during the run: the difference of two scrapes). 20 ms is a bucket bound,
+ * so the share within 20 ms is exact; p50/p99 are interpolated within buckets.
+ */
+function projectionLag(before, after) {
+  const buckets = prom.diff(after, before);
+  return {
+    count: buckets[buckets.length - 1]?.count ?? 0,
+    p50: prom.quantile(buckets, 0.5) * 1000,
+    p99: prom.quantile(buckets, 0.99) * 1000,
+    within20ms: prom.shareAtMost(buckets, 0.02),
+  };
+}
+
 async function benchChat() {
   const server = await startServer();
   const senders = await prepareChat(server.baseUrl);
   const stopReceivers = process.env.BENCH_NO_RECEIVERS ? async () => summary(newHistogram()) : await startReceivers(server.wsUrl, senders);
+  const lagBefore = await scrapeLag(server.baseUrl);
   const result = await runAutocannon(server.baseUrl, senders);
   await new Promise((r) => setTimeout(r, 1000)); // let the last pushes arrive
   const lag = await stopReceivers();
+  const projection = projectionLag(lagBefore, await scrapeLag(server.baseUrl));
   const rssKiB = server.rssKiB();
   await server.stop();
-  return { result, lag, rssKiB };
+  return { result, lag, projection, rssKiB };
 }
 
 const pick = (r) => ({
@@ -98,7 +120,7 @@ async function main() {
   // BENCH_SKIP_FLOOR=1 measures only this server (quicker iterations; no ratio).
   const floor = process.env.BENCH_SKIP_FLOOR ? {} : pick(await benchFloor());
   const chat = await benchChat();
-  const out = { floor, chat: pick(chat.result), lag: chat.lag, ratio: chat.result.requests.p50 / floor.reqPerSecMedian, serverRssKiB: chat.rssKiB };
+  const out = { floor, chat: pick(chat.result), lag: chat.lag, projectionLag: chat.projection, ratio: chat.result.requests.p50 / floor.reqPerSecMedian, serverRssKiB: chat.rssKiB };
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   return out;
 }
