@@ -2,7 +2,10 @@ import { WakeSignal } from './wake-signal';
 
 describe('WakeSignal', () => {
   /** A follower over `buffer` that records its wakes and lets a test await the next one. */
-  function follower(buffer: SharedArrayBuffer) {
+  function follower(
+    buffer: SharedArrayBuffer,
+    options: { hotPollMs?: number; hotForMs?: number } = { hotPollMs: 0 },
+  ) {
     let stopped = false;
     let wakes = 0;
     let notify: () => void = () => undefined;
@@ -13,6 +16,7 @@ describe('WakeSignal', () => {
         notify();
       },
       () => stopped,
+      options,
     );
     return {
       get wakes() {
@@ -61,6 +65,7 @@ describe('WakeSignal', () => {
         else second();
       },
       () => stopped,
+      { hotPollMs: 0 },
     );
     main.bump();
     await secondWake;
@@ -69,4 +74,44 @@ describe('WakeSignal', () => {
     worker.release();
     await done;
   });
+
+  it('while bumps keep coming, polls on its own (a busy bumper cannot delay it), then goes back to waiting', async () => {
+    const main = new WakeSignal();
+    const worker = follower(main.buffer, { hotPollMs: 2, hotForMs: 60 });
+    const woke = worker.nextWake();
+    main.bump();
+    await woke;
+    await sleep(40);
+    const polled = worker.wakes;
+    expect(polled).toBeGreaterThan(5); // woke every ~2 ms without a bump
+    await sleep(100);
+    const settled = worker.wakes;
+    await sleep(50);
+    expect(worker.wakes).toBe(settled); // cold again: no wake without a bump
+
+    const again = worker.nextWake();
+    main.bump(); // notifies the waiting follower
+    await again;
+    expect(worker.wakes).toBe(settled + 1);
+    await worker.stop();
+  });
+
+  it('loses no bump made around the moment the follower cools down', async () => {
+    for (let round = 0; round < 20; round++) {
+      const main = new WakeSignal();
+      const worker = follower(main.buffer, { hotPollMs: 1, hotForMs: 5 });
+      const first = worker.nextWake();
+      main.bump();
+      await first;
+      await sleep(4 + (round % 4)); // bump around the moment it cools down
+      const before = worker.wakes;
+      const next = worker.nextWake();
+      main.bump();
+      await next; // would hang if the bump fell between the hot check and the wait
+      expect(worker.wakes).toBeGreaterThan(before);
+      await worker.stop();
+    }
+  });
 });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
