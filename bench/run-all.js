@@ -34,8 +34,10 @@ async function main() {
   const only = process.argv[2];
   let httpReport = '';
   let wsReport = '';
+  const raw = { date: new Date().toISOString(), machine: machine() };
   if (only !== 'ws') {
     const runs = await repeat(() => http.main());
+    raw.http = runs;
     httpReport = httpSection(medianRun(runs, (r) => r.ratio), runs);
   }
   if (only !== 'http') {
@@ -43,6 +45,7 @@ async function main() {
     const runs = await repeat(() => ws.main());
     process.env.BENCH_SCENARIOS = 'idle';
     const idle = await ws.main();
+    Object.assign(raw, { ws: runs, idle });
     wsReport = wsSection(runs, medianRun(runs, (r) => r.chat.pairs.p99), idle);
   }
   const doc = `# Benchmarks
@@ -56,6 +59,8 @@ ratios. Embedded mode (LMDB on local disk, fsync on every acknowledged write, gr
 ${httpReport}
 ${wsReport}`;
   writeFileSync(join(__dirname, '..', 'docs', 'benchmarks.md'), doc);
+  // Every run's raw figures, for checking the report (or re-rendering it) without re-running.
+  writeFileSync(join(__dirname, '..', 'docs', 'benchmarks-raw.json'), JSON.stringify(raw, null, 2) + '\n');
   process.stdout.write(doc);
 }
 
