@@ -14,8 +14,8 @@ export const projectionLag: Histogram =
     help: 'Seconds from event timestamp to the projected read models being committed',
     // Fine below 50 ms, where the target (p99 ≤ 20 ms) and normal operation are.
     buckets: [
-      0.001, 0.0025, 0.005, 0.0075, 0.01, 0.0125, 0.015, 0.0175, 0.02, 0.025, 0.03, 0.04, 0.05,
-      0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+      0.001, 0.0025, 0.005, 0.0075, 0.01, 0.0125, 0.015, 0.0175, 0.02, 0.025, 0.03, 0.04, 0.05, 0.1,
+      0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
     ],
   });
 
