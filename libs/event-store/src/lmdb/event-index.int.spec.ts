@@ -76,6 +76,13 @@ describe('event index recovery', () => {
     await expectServedAsBefore();
   });
 
+  it('a read-only instance (the projector) reads the log even where no index was built yet', async () => {
+    rmSync(join(dir, INDEX_DIR), { recursive: true });
+    const reader = LmdbEventStore.open(dir, { logger, readOnly: true });
+    expect((await reader.readAll()).map((e) => e.position)).toEqual([1, 2, 3, 4, 5]);
+    await reader.close();
+  });
+
   it('rebuilds an index that is gone (an older data directory, or deleted by hand)', async () => {
     rmSync(join(dir, INDEX_DIR), { recursive: true });
     await expectServedAsBefore();

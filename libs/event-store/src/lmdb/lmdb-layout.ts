@@ -46,16 +46,32 @@ function assertKeySize(id: string): void {
  */
 export class LmdbLayout {
   readonly events: Database<string, number>;
-  readonly streams: Database<number, [string, number]>;
-  readonly ids: Database<number, string>;
+  private openedIndex?: EventIndex;
 
   private constructor(
     readonly root: RootDatabase,
-    readonly index: EventIndex,
+    private readonly dir: string,
+    private readonly readOnly: boolean,
   ) {
     this.events = root.openDB({ name: 'events', encoding: 'string' });
-    this.streams = index.streams;
-    this.ids = index.ids;
+  }
+
+  /**
+   * The writer opens the index at once (it brings it up to the log); a read-only instance on
+   * first use, as most (the projector) only read the log, and the index may not exist yet in a
+   * data directory the writer has not opened since it was introduced.
+   */
+  get index(): EventIndex {
+    this.openedIndex ??= EventIndex.open(this.dir, this.readOnly).index;
+    return this.openedIndex;
+  }
+
+  get streams(): Database<number, [string, number]> {
+    return this.index.streams;
+  }
+
+  get ids(): Database<number, string> {
+    return this.index.ids;
   }
 
   /**
@@ -71,10 +87,11 @@ export class LmdbLayout {
    */
   static open(dir: string, readOnly: boolean): { layout: LmdbLayout; reindexed: number } {
     const root = open({ path: dir, overlappingSync: false, noSync: false, readOnly });
-    const { index, discarded } = EventIndex.open(dir, readOnly);
-    const layout = new LmdbLayout(root, index);
-    const reindexed = readOnly ? 0 : layout.catchUpIndex(discarded);
-    return { layout, reindexed };
+    const layout = new LmdbLayout(root, dir, readOnly);
+    if (readOnly) return { layout, reindexed: 0 };
+    const { index, discarded } = EventIndex.open(dir, false);
+    layout.openedIndex = index;
+    return { layout, reindexed: layout.catchUpIndex(discarded) };
   }
 
   /**
@@ -105,13 +122,13 @@ export class LmdbLayout {
   /** Makes the next reads see what other instances committed since this thread's last read. */
   renewReadSnapshot(): void {
     this.root.resetReadTxn();
-    this.index.root.resetReadTxn();
+    this.openedIndex?.root.resetReadTxn();
   }
 
   /** Closes the log, then the index (which the writer marks cleanly closed). */
   async close(): Promise<void> {
     await this.root.close();
-    await this.index.close();
+    await this.openedIndex?.close();
   }
 
   lastPosition(): number {
