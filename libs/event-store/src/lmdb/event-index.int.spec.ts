@@ -30,7 +30,7 @@ describe('event index recovery', () => {
 
   /** Rewrites the index by hand (the writer is closed). */
   async function withIndex(change: (index: EventIndex) => void): Promise<void> {
-    const { index } = EventIndex.open(dir, false);
+    const index = EventIndex.open(dir, false);
     change(index);
     await index.close();
   }

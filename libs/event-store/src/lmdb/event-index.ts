@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Database, open, RootDatabase } from 'lmdb';
 import {
@@ -50,18 +49,14 @@ export class EventIndex {
   }
 
   /**
-   * The writer runs the reboot guard first (`discarded`: the index was torn and is now empty).
-   * A read-only instance opens the writer's index as it is.
+   * The writer runs the reboot guard first (a torn index is deleted, so it opens empty and is
+   * rebuilt from the log); a read-only instance opens the writer's index as it is.
    */
-  static open(eventsDir: string, readOnly: boolean): { index: EventIndex; discarded: boolean } {
+  static open(eventsDir: string, readOnly: boolean): EventIndex {
     const dir = join(eventsDir, INDEX_DIR);
-    let discarded = false;
-    if (!readOnly) {
-      mkdirSync(dir, { recursive: true });
-      discarded = discardIfTornByReboot(dir, INDEX_FILE);
-    }
+    if (!readOnly) discardIfTornByReboot(dir, INDEX_FILE);
     const root = open({ path: join(dir, INDEX_FILE), noSync: true, useWritemap: true, readOnly });
-    return { index: new EventIndex(root, dir, readOnly), discarded };
+    return new EventIndex(root, dir, readOnly);
   }
 
   /** Every event at or below this position is indexed. */

@@ -62,7 +62,7 @@ export class LmdbLayout {
    * data directory the writer has not opened since it was introduced.
    */
   get index(): EventIndex {
-    this.openedIndex ??= EventIndex.open(this.dir, this.readOnly).index;
+    this.openedIndex ??= EventIndex.open(this.dir, this.readOnly);
     return this.openedIndex;
   }
 
@@ -89,9 +89,8 @@ export class LmdbLayout {
     const root = open({ path: dir, overlappingSync: false, noSync: false, readOnly });
     const layout = new LmdbLayout(root, dir, readOnly);
     if (readOnly) return { layout, reindexed: 0 };
-    const { index, discarded } = EventIndex.open(dir, false);
-    layout.openedIndex = index;
-    return { layout, reindexed: layout.catchUpIndex(discarded) };
+    layout.openedIndex = EventIndex.open(dir, false);
+    return { layout, reindexed: layout.catchUpIndex() };
   }
 
   /**
@@ -99,10 +98,10 @@ export class LmdbLayout {
    * crash, or the whole log after the index was discarded (or was never built). An index ahead
    * of the log cannot come from a crash (it is written after the log's commit): it is rebuilt.
    */
-  private catchUpIndex(discarded: boolean): number {
+  private catchUpIndex(): number {
     const last = this.lastPosition();
     let upTo = this.index.indexedUpTo();
-    if (discarded || upTo > last) {
+    if (upTo > last) {
       this.index.clear();
       upTo = 0;
     }

@@ -2,6 +2,7 @@ import {
   closeSync,
   existsSync,
   fsyncSync,
+  mkdirSync,
   openSync,
   readFileSync,
   rmSync,
@@ -28,8 +29,12 @@ interface OpenState {
   clean: boolean;
 }
 
-/** Call before anything in this process opens the file. Returns true when it discarded it. */
+/**
+ * Call before anything in this process opens the file (`dir` is created if missing). Returns
+ * true when it discarded the file.
+ */
 export function discardIfTornByReboot(dir: string, dataFile: string): boolean {
+  mkdirSync(dir, { recursive: true });
   const state = readState(dir);
   const torn = state !== undefined && !state.clean && state.bootId !== currentBootId();
   if (torn) for (const f of [dataFile, `${dataFile}-lock`]) rmSync(join(dir, f), { force: true });

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import {
   discardIfTornByReboot,
   markCleanlyClosed,
@@ -27,7 +26,8 @@ import {
  * Read models in one embedded LMDB environment (file `read-models.mdb` under `dir`).
  * `apply` writes all ops and the checkpoint in one synchronous write transaction (it blocks
  * its caller, the projector, for the microseconds a commit into a writable map takes, instead
- * of a round trip through lmdb-js's write thread): a crash loses both or neither, and because every op is idempotent a replayed tail converges to the same state.
+ * of a round trip through lmdb-js's write thread): a crash loses both or neither, and because
+ * every op is idempotent a replayed tail converges to the same state.
  * LMDB allows one writer and many readers across processes, so a command-api process can
  * query while a projector process writes.
  */
@@ -44,7 +44,6 @@ export class LmdbReadModelStore implements ReadModelStore {
    * projector rebuilds them. Returns true when it did.
    */
   static prepare(dir: string): boolean {
-    mkdirSync(dir, { recursive: true });
     return discardIfTornByReboot(dir, READ_MODELS_FILE);
   }
 
