@@ -2,7 +2,7 @@ import { ChatClient, ChatMessage, InboxEntry } from '../libs/client/src';
 import { LocalStorageCursors } from '../libs/client/src/browser/local-storage-cursors';
 import { $ } from './dom';
 import { renderHeader, renderList, renderMessages, renderTyping } from './render';
-import { ConversationView, Store } from './store';
+import { ConversationView, PendingMessage, Store } from './store';
 
 const PAGE = 30;
 const TYPING_SHOWN_MS = 3_000;
@@ -165,13 +165,19 @@ function sendCurrent(): void {
   if (!view || !body) return;
   input.value = '';
   const sending = client.send(view.entry.conversationId, body);
-  view.pending.push({
+  const pending: PendingMessage = {
     clientMessageId: sending.clientMessageId,
     body,
     sentAt: new Date().toISOString(),
-  });
+  };
+  view.pending.push(pending);
   renderMessages(store, view, 'bottom');
-  sending.catch((err) => alert(`Not sent: ${err.message ?? err}`));
+  // Offline or rate limited, the SDK keeps the message and sends it later (shown as queued);
+  // the promise rejects only when the server refused the message itself.
+  sending.catch((err: { message?: string }) => {
+    pending.failed = err.message ?? String(err);
+    if (view === active()) renderMessages(store, view);
+  });
 }
 
 async function startChat(): Promise<void> {

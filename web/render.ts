@@ -1,7 +1,20 @@
 import { $, h, time } from './dom';
 import { ConversationView, Store, Tick } from './store';
 
-const TICKS: Record<Tick, string> = { pending: '🕓', sent: '✓', delivered: '✓✓', read: '✓✓' };
+const TICKS: Record<Tick, string> = {
+  queued: '🕓 queued',
+  failed: '⚠ not sent',
+  sent: '✓',
+  delivered: '✓✓',
+  read: '✓✓',
+};
+const TITLES: Record<Tick, string> = {
+  queued: 'queued: goes out by itself (offline, or pacing to the server’s limits)',
+  failed: 'not sent: the server refused it',
+  sent: 'sent',
+  delivered: 'delivered',
+  read: 'read',
+};
 
 export function renderList(store: Store, open: (id: string) => void): void {
   const list = $('conv-list');
@@ -77,7 +90,7 @@ export function renderMessages(
       );
     });
   const pending = view.pending.map((p) =>
-    bubble(true, undefined, p.body, time(p.sentAt), 'pending', undefined),
+    bubble(true, undefined, p.body, time(p.sentAt), p.failed ? 'failed' : 'queued', undefined),
   );
   const note = h(
     'div',
@@ -97,7 +110,8 @@ function bubble(
   tick: Tick | undefined,
   seq: string | undefined,
 ) {
-  const cls = `msg${mine ? ' mine' : ''}${tick === 'pending' ? ' pending' : ''}`;
+  const unsent = tick === 'queued' || tick === 'failed';
+  const cls = `msg${mine ? ' mine' : ''}${unsent ? ` pending ${tick}` : ''}`;
   return h(
     'div',
     { class: cls, 'data-seq': seq },
@@ -107,7 +121,7 @@ function bubble(
       'div',
       { class: 'meta' },
       at,
-      tick ? h('span', { class: `ticks ${tick}`, title: tick }, TICKS[tick]) : null,
+      tick ? h('span', { class: `ticks ${tick}`, title: TITLES[tick] }, TICKS[tick]) : null,
     ),
   );
 }

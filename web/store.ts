@@ -1,9 +1,15 @@
 import type { ChatMessage, InboxEntry, Receipt } from '../libs/client/src';
 
+/**
+ * A message written here and not acknowledged yet. It is queued (offline, or paced to the
+ * server's limits, or waiting out a rate limit: the SDK resends it by itself) until its ack
+ * or its live copy arrives; `failed` only when the server refused it for good.
+ */
 export interface PendingMessage {
   clientMessageId: string;
   body: string;
   sentAt: string;
+  failed?: string;
 }
 
 export interface ConversationView {
@@ -17,7 +23,7 @@ export interface ConversationView {
   typing: Map<string, number>;
 }
 
-export type Tick = 'pending' | 'sent' | 'delivered' | 'read';
+export type Tick = 'queued' | 'failed' | 'sent' | 'delivered' | 'read';
 
 /** Page state; the view is re-rendered from it. */
 export class Store {

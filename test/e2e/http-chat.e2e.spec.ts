@@ -166,7 +166,10 @@ describe('HTTP chat, end to end (embedded process)', () => {
   });
 
   it('serves health, Prometheus metrics, the OpenAPI document and the web page', async () => {
-    expect(await alice.get('/health')).toEqual({ status: 200, body: { status: 'ok' } });
+    expect(await alice.get('/health/live')).toEqual({ status: 200, body: { status: 'ok' } });
+    const ready = await alice.get('/health/ready');
+    expect(ready).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await alice.get('/health')).toEqual(ready);
     const metrics = await alice.get('/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.body).toContain('http_request_duration_seconds_bucket{');

@@ -19,7 +19,7 @@ const REBUILD = join(
 
 /**
  * `npm run rebuild-read-models` drops every read model and projects the log again from
- * position 0: afterwards the public API answers exactly what it answered before.
+ * its start: afterwards the public API answers exactly what it answered before.
  */
 describe('rebuilding the read models from the event log', () => {
   it('gives the same inbox, timeline and receipts as incremental projection', async () => {

@@ -115,12 +115,27 @@ describe('WebSocket errors and limits, end to end', () => {
     expect((await c.closed).code).toBe(1009);
   });
 
-  it('answers a flood with rate_limited, then closes with 1008', async () => {
+  it('refuses frames over the budget with retryAfterMs; closes with 1008 a client that keeps sending through the wait', async () => {
     const c = await connect();
-    for (let i = 0; i < 200; i++) c.send({ type: 'ping' });
-    await c.waitFor((f) => f.type === 'error' && f.code === 'rate_limited');
-    expect((await c.closed).code).toBe(1008);
-    expect(c.of('pong').length).toBeGreaterThan(0);
+    const welcome = await c.waitFor((f) => f.type === 'welcome');
+    // Ignores every answer: 50 pings every 10 ms, until the server closes the socket.
+    const flood = setInterval(() => {
+      if (c.ws.readyState !== c.ws.OPEN) return;
+      for (let i = 0; i < 50; i++) c.send({ type: 'ping' });
+    }, 10);
+    try {
+      expect(await c.waitFor((f) => f.type === 'error')).toMatchObject({
+        code: 'rate_limited',
+        retryAfterMs: expect.any(Number),
+        frameType: 'ping',
+      });
+      expect((await c.closed).code).toBe(1008);
+    } finally {
+      clearInterval(flood);
+    }
+    expect(c.of('pong').length).toBeGreaterThanOrEqual(welcome.limits.burst);
+    const refused = c.frames.filter((f) => f.type === 'error' && f.code === 'rate_limited');
+    expect(refused.every((f) => f.retryAfterMs > 0 && f.retryAfterMs <= 1000)).toBe(true);
   });
 
   it('survives all of it and serves the AsyncAPI document', async () => {

@@ -16,7 +16,7 @@ import {
 
 /** A stored event the projector understands, with what it needs besides the payload. */
 export interface PositionedEvent {
-  position: number;
+  position: string;
   timestamp: string;
   event: ConversationEvent;
   /** What the event does to the read models (`project`), computed once per event. */
@@ -116,7 +116,7 @@ function rollForward(state: BatchState, op: ReadModelOp): void {
 }
 
 function updateFor(
-  position: number,
+  position: string,
   event: ConversationEvent,
   state: BatchState,
 ): ProjectionUpdate {

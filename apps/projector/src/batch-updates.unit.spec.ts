@@ -1,10 +1,11 @@
 import { ConversationEvent, project } from '../../../libs/domain/src';
+import { padU64 } from '../../../libs/event-store/src/position';
 import { BatchSnapshot, PositionedEvent, buildUpdates } from './batch-updates';
 import { added, delivered, read, removed, sent, started } from './testing/chat-history';
 
 const positioned = (events: ConversationEvent[], first = 1): PositionedEvent[] =>
   events.map((event, i) => ({
-    position: first + i,
+    position: padU64(first + i),
     timestamp: '2025-01-01T00:00:00.000Z',
     event,
     ops: project(event),
@@ -24,12 +25,12 @@ describe('buildUpdates', () => {
     ]);
     const updates = buildUpdates(events, emptySnapshot());
     expect(updates.map((u) => [u.position, u.type, [...u.recipients].sort()])).toEqual([
-      [1, 'membership', ['alice', 'bob']],
-      [2, 'message', ['alice', 'bob']],
-      [3, 'membership', ['alice', 'bob', 'carol']],
-      [4, 'message', ['alice', 'bob', 'carol']],
-      [5, 'membership', ['alice', 'bob', 'carol']],
-      [6, 'message', ['bob', 'carol']],
+      [padU64(1), 'membership', ['alice', 'bob']],
+      [padU64(2), 'message', ['alice', 'bob']],
+      [padU64(3), 'membership', ['alice', 'bob', 'carol']],
+      [padU64(4), 'message', ['alice', 'bob', 'carol']],
+      [padU64(5), 'membership', ['alice', 'bob', 'carol']],
+      [padU64(6), 'message', ['bob', 'carol']],
     ]);
     expect(updates[4]).toMatchObject({ members: ['bob', 'carol'], added: [], removed: ['alice'] });
     expect(updates[2]).toMatchObject({ added: ['carol'], removed: [] });

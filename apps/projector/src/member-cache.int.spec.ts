@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReadModelOp } from '../../../libs/domain/src';
+import { padU64 } from '../../../libs/event-store/src/position';
 import { LmdbReadModelStore } from '../../../libs/read-models/src';
 import { MemberCache } from './member-cache';
 
@@ -18,8 +19,10 @@ describe('MemberCache over LMDB read models', () => {
   const dir = mkdtempSync(join(tmpdir(), 'member-cache-'));
   const store = LmdbReadModelStore.open(dir);
   let position = 0;
+  /** The next global position (opaque strings; padded so string order is log order). */
+  const next = (): string => padU64(++position);
   const commit = async (cache: MemberCache, ops: ReadModelOp[]) => {
-    await store.apply(ops, ++position);
+    await store.apply(ops, next());
     cache.committed(ops);
   };
   const fromStore = async (id: string) => (await store.getConversation(id))?.members ?? [];
@@ -44,7 +47,7 @@ describe('MemberCache over LMDB read models', () => {
   });
 
   it('loads a conversation it has not cached from the store', async () => {
-    await store.apply(add('m2', ['dave', 'erin']), ++position);
+    await store.apply(add('m2', ['dave', 'erin']), next());
     const cache = new MemberCache(store);
     expect(await cache.get('m2')).toEqual(['dave', 'erin']);
   });
@@ -55,19 +58,19 @@ describe('MemberCache over LMDB read models', () => {
     expect(cache.size).toBe(0);
     expect(await cache.get('m3')).toEqual(['frank']);
     cache.clear();
-    await store.apply(remove('m3', ['frank']), ++position);
+    await store.apply(remove('m3', ['frank']), next());
     expect(await cache.get('m3')).toEqual([]);
   });
 
   it('evicts the least recently used conversation beyond its bound', async () => {
-    await store.apply([...add('a', ['u1']), ...add('b', ['u2']), ...add('c', ['u3'])], ++position);
+    await store.apply([...add('a', ['u1']), ...add('b', ['u2']), ...add('c', ['u3'])], next());
     const cache = new MemberCache(store, 2);
     await cache.get('a');
     await cache.get('b');
     await cache.get('a'); // a is now the most recently used
     await cache.get('c'); // evicts b
     expect(cache.size).toBe(2);
-    await store.apply(add('b', ['u9']), ++position); // not told: only a reload sees it
+    await store.apply(add('b', ['u9']), next()); // not told: only a reload sees it
     expect(await cache.get('b')).toEqual(['u2', 'u9']);
   });
 });

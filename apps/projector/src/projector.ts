@@ -4,7 +4,9 @@ import { UpdateBus } from '../../../libs/bus/src/update-bus.port';
 import {
   EventStore,
   RecordedEvent,
+  START,
   Subscription,
+  maxPosition,
 } from '../../../libs/event-store/src/event-store.port';
 import { ReadModelStore } from '../../../libs/read-models/src/read-model-store.port';
 import { PositionedEvent, buildUpdates, loadSnapshot, toPositioned } from './batch-updates';
@@ -43,9 +45,9 @@ export class Projector {
   private draining?: Promise<void>;
   private subscription?: Subscription;
   private stopping = false;
-  private applied = 0;
+  private applied = START;
   /** Updates at or below this position were published before a rebuild; not again. */
-  private republishUpTo = 0;
+  private republishUpTo = START;
   private caughtUpSignal = new CaughtUp();
   private readonly members: MemberCache;
   private readonly observeLag: (timestamps: string[]) => void;
@@ -58,7 +60,7 @@ export class Projector {
   }
 
   /** Global position of the last event whose read-model writes are committed. */
-  get lastAppliedPosition(): number {
+  get lastAppliedPosition(): string {
     return this.applied;
   }
 
@@ -87,7 +89,7 @@ export class Projector {
     if (!subscription) return;
     this.stopping = true;
     try {
-      await subscription.stop();
+      await subscription.close();
       await this.idle();
     } finally {
       this.subscription = undefined;
@@ -99,12 +101,12 @@ export class Projector {
   /** Rebuilds every read model from position 0 (after a projection change or corruption). */
   async rebuild(): Promise<void> {
     await this.stop();
-    const previous = Math.max(this.applied, await this.deps.readModels.getCheckpoint());
-    this.republishUpTo = Math.max(this.republishUpTo, previous);
+    const previous = maxPosition(this.applied, await this.deps.readModels.getCheckpoint());
+    this.republishUpTo = maxPosition(this.republishUpTo, previous);
     await this.deps.readModels.clear();
     this.members.clear();
-    this.applied = 0;
-    this.deps.logger.info({ previous }, 'projector rebuilding from position 0');
+    this.applied = START;
+    this.deps.logger.info({ previous }, 'projector rebuilding from the start of the log');
     await this.start();
   }
 
@@ -161,7 +163,7 @@ export class Projector {
       this.applyBatch(batch, lastPosition),
     );
     this.applied = lastPosition;
-    const fresh = (position: number) => position > this.republishUpTo;
+    const fresh = (position: string) => position > this.republishUpTo;
     this.observeLag(events.filter((e) => fresh(e.position)).map((e) => e.timestamp));
     await this.publish(updates.filter((u) => fresh(u.position)));
     this.deps.logger.debug(
@@ -171,7 +173,7 @@ export class Projector {
   }
 
   /** One write transaction for the whole batch; unknown event types only move the checkpoint. */
-  private async applyBatch(batch: RecordedEvent[], lastPosition: number) {
+  private async applyBatch(batch: RecordedEvent[], lastPosition: string) {
     const events = batch.map(toPositioned).filter((e): e is PositionedEvent => e !== undefined);
     const snapshot = await loadSnapshot(this.deps.readModels, events, this.members);
     const updates = buildUpdates(events, snapshot);

@@ -10,7 +10,7 @@ import { Projector } from './projector';
 
 /**
  * `npm run rebuild-read-models`: drops every read model of DATA_DIR and projects the whole
- * event log again from position 0 (the event log is only read). Run it with the server
+ * event log again from its start (the event log is only read). Run it with the server
  * stopped: the read models have one writer. Exits 0 when the rebuilt read models have caught
  * up with the log, 1 on failure.
  */
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   await projector.stop();
   logger.info(
     { position: projector.lastAppliedPosition, ms: Date.now() - started, dataDir: config.dataDir },
-    'read models rebuilt from position 0',
+    'read models rebuilt from the start of the log',
   );
   await Promise.all([eventStore.close(), readModels.close()]);
   LmdbReadModelStore.markClean(readModelsDir);

@@ -17,6 +17,7 @@ import {
   ServerFrame,
   Synced,
   Typing,
+  Welcome,
 } from './protocol';
 import { Sequencer } from './sequencer';
 import { SyncCoordinator } from './sync';
@@ -60,6 +61,14 @@ export type ChatClientEvents = {
   inbox: InboxEntry[];
   error: ServerError | Error;
   state: ConnectionState;
+  /** The server's limits and heartbeat timing, at every connect (the client paces itself to them). */
+  welcome: Welcome;
+  /**
+   * The server asked for a pause (`rate_limited`): nothing is sent for retryAfterMs, then the
+   * refused frame goes out again (a send keeps its clientMessageId and stays pending). Flow
+   * control, not a failure: no `error` event, no rejected send.
+   */
+  rateLimited: { retryAfterMs: number; ref?: string };
 };
 
 export type SendResult = Promise<Ack> & { clientMessageId: string };
@@ -156,9 +165,14 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     return Object.assign(ack, { clientMessageId });
   }
 
-  /** Messages written but not acknowledged yet, oldest first. */
+  /** Messages written but not acknowledged yet, oldest first (queued, paced or in flight). */
   pendingSends() {
     return this.outbox.pending();
+  }
+
+  /** Frames waiting on this socket for the server's budget (0 when offline: the outbox keeps the sends). */
+  get queuedFrames(): number {
+    return this.connection.queued;
   }
 
   markRead(conversationId: string, upToSeq: number): void {
@@ -254,8 +268,11 @@ export class ChatClient extends Emitter<ChatClientEvents> {
         this.sync.onSynced(frame);
         return this.emit('synced', strip(frame));
       case 'error':
+        if (frame.code === 'rate_limited') return this.onRateLimited(frame);
         if (!this.outbox.fail(frame) && frame.ref) this.sync.onSyncError(frame.ref);
         return this.emit('error', strip(frame));
+      case 'welcome':
+        return this.emit('welcome', strip(frame));
       case 'receipt':
         return this.emit('receipt', strip(frame));
       case 'presence':
@@ -267,6 +284,20 @@ export class ChatClient extends Emitter<ChatClientEvents> {
         else this.known.add(frame.conversationId);
         return this.emit('conversation', strip(frame));
     }
+  }
+
+  /**
+   * The connection already paused (and resends a refused control frame); a refused send goes
+   * out again with the same clientMessageId once the wait is over.
+   */
+  private onRateLimited(error: ServerError): void {
+    const message =
+      error.frameType === 'send' && error.ref ? this.outbox.get(error.ref) : undefined;
+    if (message) this.connection.retry(this.outbox.frame(message));
+    this.emit('rateLimited', {
+      retryAfterMs: error.retryAfterMs ?? 0,
+      ...(error.ref ? { ref: error.ref } : {}),
+    });
   }
 
   private deliver(messages: ChatMessage[]): void {

@@ -1,5 +1,6 @@
 import { BackoffOptions, DEFAULT_BACKOFF, backoffDelay } from './backoff';
 import { Emitter } from './emitter';
+import { Pacer } from './pacer';
 import { ClientFrame, ServerFrame, parseServerFrame } from './protocol';
 
 /** The subset of the WHATWG WebSocket that both browsers and the `ws` package provide. */
@@ -44,9 +45,12 @@ const OPEN = 1;
  * One logical connection that survives socket losses: reconnects with capped exponential
  * backoff and full jitter, pings every `heartbeatMs` and drops a socket that stays silent
  * for `pongTimeoutMs` after a ping (half-open TCP is otherwise invisible to the client).
+ * Frames leave through a Pacer: at the pace the server announced in its `welcome` frame, and
+ * nothing at all during a wait a `rate_limited` answer asked for (see pacer.ts).
  */
 export class Connection extends Emitter<ConnectionEvents> {
   private socket?: WebSocketLike;
+  private readonly pacer = new Pacer((frame) => this.write(frame));
   private attempt = 0;
   private currentState: ConnectionState = 'idle';
   private reconnectTimer?: ReturnType<typeof setTimeout>;
@@ -71,11 +75,27 @@ export class Connection extends Emitter<ConnectionEvents> {
     void this.open();
   }
 
-  /** Sends if the socket is open; returns false otherwise (callers keep their own queues). */
+  /**
+   * Queues a frame for the open socket (it leaves at once if the budget allows, else when it
+   * does); returns false when no socket is open (callers keep their own queues and hand their
+   * frames again after the next open; frames still queued when a socket closes are dropped).
+   */
   send(frame: ClientFrame): boolean {
     if (!this.isOpen) return false;
-    this.socket!.send(JSON.stringify(frame));
+    this.pacer.send(frame);
     return true;
+  }
+
+  /** A send the server refused as rate limited: goes out again after the wait it asked for. */
+  retry(frame: ClientFrame): boolean {
+    if (!this.isOpen) return false;
+    this.pacer.retry(frame);
+    return true;
+  }
+
+  /** Frames waiting for the budget (or for a wait to end) on the current socket. */
+  get queued(): number {
+    return this.pacer.queued;
   }
 
   /** Closes for good: no reconnect after this. */
@@ -115,6 +135,7 @@ export class Connection extends Emitter<ConnectionEvents> {
   private onOpen(socket: WebSocketLike): void {
     if (socket !== this.socket) return;
     this.attempt = 0;
+    this.pacer.open();
     this.setState('open');
     this.startHeartbeat();
     this.emit('open', undefined);
@@ -125,12 +146,20 @@ export class Connection extends Emitter<ConnectionEvents> {
     clearTimeout(this.deadTimer); // any frame proves the socket is alive
     this.deadTimer = undefined;
     const frame = parseServerFrame(data);
-    if (frame) this.emit('frame', frame);
+    if (!frame) return;
+    if (frame.type === 'welcome') this.pacer.limits(frame.limits);
+    else if (frame.type === 'error' && frame.code === 'rate_limited') this.pacer.rateLimited(frame);
+    this.emit('frame', frame);
+  }
+
+  private write(frame: ClientFrame): void {
+    if (this.socket?.readyState === OPEN) this.socket.send(JSON.stringify(frame));
   }
 
   private onClose(socket: WebSocketLike, ev: { code?: number; reason?: string }): void {
     if (socket !== this.socket) return;
     this.stopHeartbeat();
+    this.pacer.clear();
     this.socket = undefined;
     this.emit('close', { code: ev?.code, reason: ev?.reason });
     if (this.currentState !== 'closed') this.scheduleReconnect();
@@ -164,6 +193,7 @@ export class Connection extends Emitter<ConnectionEvents> {
 
   private dropSocket(code: number, reason: string): void {
     this.stopHeartbeat();
+    this.pacer.clear();
     const socket = this.socket;
     this.socket = undefined;
     if (!socket) return;

@@ -11,4 +11,6 @@ export { Emitter } from './emitter';
 export { HttpApi, ChatApiError } from './http';
 export type { FetchLike, HistoryQuery } from './http';
 export { Outbox, newClientMessageId } from './outbox';
+export { Pacer, TokenBucket, DEFAULT_PACE } from './pacer';
+export type { PaceLimits } from './pacer';
 export * from './protocol';

@@ -30,6 +30,11 @@ export class Outbox {
     return [...this.entries.values()].map((e) => e.message);
   }
 
+  /** The pending message with this clientMessageId, if any. */
+  get(clientMessageId: string): OutgoingMessage | undefined {
+    return this.entries.get(clientMessageId)?.message;
+  }
+
   /** Queues a message; the promise resolves with the server's ack. */
   add(message: OutgoingMessage): Promise<Ack> {
     return new Promise<Ack>((resolve, reject) => {

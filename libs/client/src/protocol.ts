@@ -17,6 +17,8 @@ export type {
   ServerFrame,
   Synced,
   Typing,
+  FrameLimits,
+  Welcome,
 } from '../../protocol/src/frames';
 import type { ServerFrame } from '../../protocol/src/frames';
 

@@ -9,3 +9,4 @@ export * from './conversation/decide';
 export * from './projection/read-model-ops';
 export * from './projection/projection-update';
 export * from './projection/project';
+export * from './conversation/snapshot';

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import { RecordedEvent, Subscription } from './event-store.port';
+import { Position, RecordedEvent, Subscription } from './event-store.port';
 
 /**
  * A wake-up for one waiter that is never lost: a notify() while nobody waits makes the next
  * wait() return at once.
  */
-export class Signal {
+export class WakeUp {
   private notified = false;
   private waiter?: () => void;
 
@@ -33,15 +33,26 @@ export class Signal {
 }
 
 export interface CatchUpOptions {
-  after: number;
-  /** Reads committed (durable) events with position > after, in position order. */
-  readPage(after: number, maxCount: number): Promise<RecordedEvent[]>;
+  after: Position;
+  /**
+   * Reads the next page of matching committed events after `after`, in position order, and the
+   * position the read got to (past non-matching events too, so a filtered cursor moves on).
+   */
+  readPage(after: Position, maxCount: number): Promise<CatchUpPage>;
   /** Notified when new events became durable in this process; owned by this subscription. */
-  signal: Signal;
+  signal: WakeUp;
   /** Polling covers writers in other processes, which cannot notify `signal`. */
   pollIntervalMs: number;
   pageSize?: number;
   logger: Logger;
+}
+
+export interface CatchUpPage {
+  events: RecordedEvent[];
+  /** The last position examined (≥ the last event's); `after` when nothing was there. */
+  scannedTo: Position;
+  /** False when the read stopped at maxCount with more to come. */
+  exhausted: boolean;
 }
 
 const MAX_RETRY_DELAY_MS = 5_000;
@@ -89,11 +100,12 @@ export function startCatchUp(
     let cursor = options.after;
     while (!stopped) {
       const page = await options.readPage(cursor, pageSize);
-      for (const event of page) {
+      for (const event of page.events) {
         if (!(await deliver(event))) return;
         cursor = event.position;
       }
-      if (page.length < pageSize) {
+      if (!stopped) cursor = page.scannedTo;
+      if (page.exhausted) {
         markCaughtUp();
         if (!stopped) await signal.wait(options.pollIntervalMs);
       }
@@ -103,9 +115,18 @@ export function startCatchUp(
   const done = run().catch((err) =>
     options.logger.error({ err }, 'subscription stopped by a read error'),
   );
+  let committed = options.after;
   return {
+    ready: Promise.resolve(),
     caughtUp,
-    async stop() {
+    get committed() {
+      return committed;
+    },
+    // The consumer keeps its own checkpoint (with its writes) and resumes with `after`.
+    async commit(position: Position) {
+      if (position > committed) committed = position;
+    },
+    async close() {
       stopped = true;
       signal.notify();
       await done;

@@ -1,10 +1,17 @@
 import { hash as sha256 } from 'node:crypto';
-import { ChainedMetadata } from '../../domain/src';
+import { ChainedMetadata, EventMetadata } from '../../domain/src';
 import { canonicalEvent, withoutHash } from './canonical-form';
-import { NewEvent, RecordedEvent } from './event-store.port';
+import { RecordedEvent } from './event-store.port';
 
 /** prevHash of a stream's first event. */
 export const GENESIS_HASH = '0'.repeat(64);
+
+/** An event as its writer builds it, before it is sealed into its stream's chain. */
+export interface UnsealedEvent {
+  type: string;
+  data: object;
+  metadata: EventMetadata;
+}
 
 export interface SealedEvent {
   type: string;
@@ -37,7 +44,7 @@ export function chainEvents(
   streamId: string,
   firstRevision: number,
   prevHash: string,
-  events: NewEvent[],
+  events: UnsealedEvent[],
 ): ChainLink[] {
   let previous = prevHash;
   return events.map(({ type, data, metadata }, i) => {
@@ -47,22 +54,45 @@ export function chainEvents(
   });
 }
 
+/**
+ * The canonical form each event was sealed with, kept beside it in this process so that a store
+ * writing the event in the same process renders it once, not twice (sealing is on the hot path).
+ */
+const sealedForms = new WeakMap<
+  SealedEvent,
+  { streamId: string; revision: number; text: string }
+>();
+
 /** The events with prevHash/hash added to their metadata (hashes as chainEvents computes). */
 export function sealEvents(
   streamId: string,
   firstRevision: number,
   prevHash: string,
-  events: NewEvent[],
+  events: UnsealedEvent[],
 ): SealedEvent[] {
   const links = chainEvents(streamId, firstRevision, prevHash, events);
   return events.map(({ type, data, metadata }, i) => {
     const previous = i === 0 ? prevHash : links[i - 1].hash;
-    return {
+    const sealed = {
       type,
       data,
       metadata: { ...withoutHash(metadata), prevHash: previous, hash: links[i].hash },
     };
+    sealedForms.set(sealed, { streamId, revision: firstRevision + i, text: links[i].canonical });
+    return sealed;
   });
+}
+
+/** canonicalForm, reusing the text the event was sealed with when it was sealed for this place. */
+export function sealedCanonicalForm(
+  streamId: string,
+  revision: number,
+  event: SealedEvent,
+): string {
+  const sealed = sealedForms.get(event);
+  return sealed && sealed.streamId === streamId && sealed.revision === revision
+    ? sealed.text
+    : canonicalForm(streamId, revision, event);
 }
 
 /**

@@ -1,8 +1,16 @@
-import { NewEvent, RecordedEvent } from './event-store.port';
+import { RecordedEvent } from './event-store.port';
+import { padU64 } from './position';
 import { createHash } from 'node:crypto';
-import { canonicalForm, chainEvents, GENESIS_HASH, sealEvents, verifyChain } from './hash-chain';
+import {
+  canonicalForm,
+  chainEvents,
+  GENESIS_HASH,
+  sealEvents,
+  UnsealedEvent,
+  verifyChain,
+} from './hash-chain';
 
-const newEvent = (n: number): NewEvent => ({
+const newEvent = (n: number): UnsealedEvent => ({
   type: 'MessageSent',
   data: { body: `hello ${n}`, seq: n },
   metadata: {
@@ -27,7 +35,7 @@ function recorded(streamId: string, count: number): RecordedEvent[] {
     ...e,
     streamId,
     revision,
-    position: revision + 1,
+    position: padU64(revision + 1),
   }));
 }
 
@@ -87,12 +95,12 @@ describe('hash chain', () => {
     const forged = sealEvents('conversation-1', 1, events[0].metadata.hash, [
       { ...newEvent(1), data: { body: 'forged' } },
     ])[0];
-    events[1] = { ...forged, streamId: 'conversation-1', revision: 1, position: 2 };
+    events[1] = { ...forged, streamId: 'conversation-1', revision: 1, position: padU64(2) };
     expect(verifyChain(events)).toMatchObject({ ok: false, revision: 2 });
   });
 
   it('keeps the documented canonical form and hash (auditors recompute them)', () => {
-    const event: NewEvent = {
+    const event: UnsealedEvent = {
       type: 'MessageSent',
       data: { seq: 1, body: 'héllo 👋 "quoted"\n', nested: { z: [1, 2.5, null, true], a: 'x' } },
       metadata: { ...newEvent(1).metadata, eventId: 'e-1' },

@@ -17,7 +17,15 @@ import { closeEmbeddedStores } from './close-embedded-stores';
 import { AppConfig } from './config';
 import { EVENTS_DIR, READ_MODELS_DIR } from './data-dirs';
 import { Logger, createLogger } from './logger';
-import { APP_CONFIG, EVENT_STORE, LOGGER, READ_MODELS, SIGNAL_BUS, UPDATE_BUS } from './tokens';
+import {
+  APP_CONFIG,
+  EVENT_STORE,
+  LOGGER,
+  READ_MODELS,
+  SIGNAL_BUS,
+  SNAPSHOT_STORE,
+  UPDATE_BUS,
+} from './tokens';
 
 /**
  * Closes the embedded engines once everything else has stopped: Nest runs
@@ -73,6 +81,7 @@ export class EmbeddedInfraModule {
       APP_CONFIG,
       LOGGER,
       EVENT_STORE,
+      SNAPSHOT_STORE,
       READ_MODELS,
       UPDATE_BUS,
       SIGNAL_BUS,
@@ -87,6 +96,11 @@ export class EmbeddedInfraModule {
         {
           provide: EVENT_STORE,
           useFactory: () => LmdbEventStore.open(join(config.dataDir, EVENTS_DIR)),
+        },
+        {
+          provide: SNAPSHOT_STORE,
+          useFactory: (events: LmdbEventStore) => events.snapshots,
+          inject: [EVENT_STORE],
         },
         {
           provide: READ_MODELS,

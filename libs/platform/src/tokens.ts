@@ -1,5 +1,6 @@
 /** Nest injection tokens for the ports, so apps depend on interfaces, not adapters. */
 export const EVENT_STORE = Symbol('EventStore');
+export const SNAPSHOT_STORE = Symbol('SnapshotStore');
 export const READ_MODELS = Symbol('ReadModelStore');
 export const UPDATE_BUS = Symbol('UpdateBus');
 export const SIGNAL_BUS = Symbol('SignalBus');

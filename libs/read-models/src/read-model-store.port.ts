@@ -46,9 +46,10 @@ export interface MessagePage {
  * - message pages come back in ascending seq order.
  */
 export interface ReadModelStore {
-  apply(ops: ReadModelOp[], checkpoint: number): Promise<void>;
-  /** Global position of the last event applied; 0 when nothing was applied yet. */
-  getCheckpoint(): Promise<number>;
+  /** `checkpoint`: the global position (opaque, string-ordered) of the batch's last event. */
+  apply(ops: ReadModelOp[], checkpoint: string): Promise<void>;
+  /** Global position of the last event applied; '' (START) when nothing was applied yet. */
+  getCheckpoint(): Promise<string>;
   getConversation(conversationId: string): Promise<ConversationView | undefined>;
   getMessages(conversationId: string, page: MessagePage): Promise<TimelineMessage[]>;
   getInbox(userId: string): Promise<InboxEntry[]>;

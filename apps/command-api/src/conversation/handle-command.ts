@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  CONVERSATION_SNAPSHOT_VERSION,
   ConversationCommand,
   ConversationEvent,
   ConversationPolicy,
@@ -10,21 +11,31 @@ import {
   decide,
   evolve,
   isDomainError,
+  toSnapshot,
 } from '../../../../libs/domain/src';
+import { DuplicateEventIdError } from '../../../../libs/event-store/src/duplicate-event-id.error';
 import {
   EventStore,
   NewEvent,
+  RecordedEvent,
   WrongExpectedRevisionError,
 } from '../../../../libs/event-store/src/event-store.port';
+import { UnsealedEvent, sealEvents } from '../../../../libs/event-store/src/hash-chain';
+import { SnapshotStore } from '../../../../libs/event-store/src/snapshot-store.port';
 import { AppError, fromDomainError } from '../../../../libs/platform/src/app-error';
 import { CachedStream, StreamCache } from './stream-cache';
 
 export interface CommandDeps {
   store: EventStore;
+  snapshots: SnapshotStore;
   cache: StreamCache;
   policy: ConversationPolicy;
+  /** A snapshot is saved once a stream has grown this many events past its last one. */
+  snapshotEvery: number;
   /** Called once per command with its outcome (metrics). */
   record(type: string, outcome: 'appended' | 'noop' | 'refused' | 'conflict' | 'error'): void;
+  /** A snapshot that could not be saved (harmless: the next load folds more events). */
+  snapshotFailed(err: unknown, streamId: string): void;
 }
 
 export interface CommandContext {
@@ -32,49 +43,83 @@ export interface CommandContext {
   correlationId: string;
 }
 
+/** For a command whose first event has an id derived from an idempotency key (a send). */
+export interface Idempotency<R> {
+  eventId: string;
+  /** The reply to a retry, from the event the original command stored. */
+  replay(original: RecordedEvent): R;
+}
+
 const MAX_ATTEMPTS = 5;
 
 /**
- * Load (cached) → decide → append with the expected revision → reply, for every conversation
- * command. Between `decide` and the `append` call there is no await, and the cached state and
- * revision advance at call time, so the next command on the stream pipelines behind this one
- * (the store reserves the revision synchronously and commits appends in groups).
+ * Load (cached) → decide → seal into the stream's hash chain → append with the expected
+ * revision → reply, for every conversation command. Between `decide` and the `append` call there
+ * is no await, and the cached state, revision and hash advance at call time, so the next command
+ * on the stream pipelines behind this one (a store may reserve the revision synchronously and
+ * commit appends in groups).
  * Nothing is acknowledged before it is durable: appends are awaited, and a no-op or refusal
- * first awaits the stream's pending append it was decided on. A revision conflict reloads and
- * retries (bounded); any other failure drops the cached state and rethrows.
- * `reply` reads the result from the state right after this command's events.
+ * first awaits the stream's pending append it was decided on. A revision conflict (another
+ * writer, in this process or another) reloads and retries, at most MAX_ATTEMPTS times in all.
+ * A retried send finds its original by event id (`idempotency`). `reply` reads the result from
+ * the state right after this command's events.
  */
 export async function handleConversationCommand<R>(
   deps: CommandDeps,
   command: ConversationCommand,
   ctx: CommandContext,
   reply: (state: ConversationState) => R,
+  idempotency?: Idempotency<R>,
 ): Promise<R> {
   const streamId = conversationStreamId(command.data.conversationId);
   for (let attempt = 1; ; attempt++) {
     // A cached stream is used at once (no await, so no extra microtask per command); only a load is awaited.
     const cached = deps.cache.get(streamId);
     const entry = cached instanceof Promise ? await cached : cached;
-    if (!entry.valid) continue; // dropped while we waited for the load: take the fresh one
+    if (!entry.valid) {
+      // Dropped while we waited for the load (a failure or conflict): take the fresh one.
+      if (attempt >= MAX_ATTEMPTS) throw conflict();
+      continue;
+    }
     const decision = decide(entry.state, command, deps.policy);
     if (isDomainError(decision) || decision.length === 0) {
+      const original = isDomainError(decision) && (await findOriginal(deps, command, idempotency));
+      if (original) return original;
       const outcome = isDomainError(decision) ? decision : reply(entry.state);
       // Decided on state that may include a pending append: answer only once it is durable.
       if (await settled(entry.pendingAppend)) return conclude(deps, command, outcome);
       if (attempt >= MAX_ATTEMPTS) throw unavailable();
       continue;
     }
-    const append = deps.store.append(streamId, withMetadata(decision, ctx), entry.revision);
-    const result = advance(entry, decision, append, reply);
+    const events = seal(streamId, entry, withMetadata(decision, ctx, idempotency?.eventId));
+    const append = deps.store.append(streamId, events, entry.revision);
+    const result = advance(entry, decision, events, append, reply);
+    snapshotIfDue(deps, streamId, entry, append);
     try {
       await append;
       deps.record(command.type, 'appended');
       return result;
     } catch (err) {
       deps.cache.drop(streamId, entry);
+      const original =
+        err instanceof DuplicateEventIdError && (await findOriginal(deps, command, idempotency));
+      if (original) return original;
       rethrowUnlessRetryable(deps, command, err, attempt);
     }
   }
+}
+
+/** The reply to a retry whose original is stored, or undefined (not a retry). */
+async function findOriginal<R>(
+  deps: CommandDeps,
+  command: ConversationCommand,
+  idempotency: Idempotency<R> | undefined,
+): Promise<R | undefined> {
+  if (!idempotency) return undefined;
+  const original = await deps.store.readEvent(idempotency.eventId);
+  if (!original) return undefined;
+  deps.record(command.type, 'noop');
+  return idempotency.replay(original);
 }
 
 /** A no-op answers its result; a refusal throws it as an AppError. */
@@ -99,17 +144,26 @@ function rethrowUnlessRetryable(
     throw err;
   }
   deps.record(command.type, 'conflict');
-  if (attempt >= MAX_ATTEMPTS)
-    throw new AppError('concurrency_conflict', 'The conversation changed concurrently; retry', 409);
+  if (attempt >= MAX_ATTEMPTS) throw conflict();
 }
+
+const conflict = () =>
+  new AppError('concurrency_conflict', 'The conversation changed concurrently; retry', 409);
 
 const unavailable = () =>
   new AppError('unavailable', 'The event store is failing writes; retry later', 503);
+
+/** Seals the events onto the entry's head: the chain is made here, the store only keeps it. */
+function seal(streamId: string, entry: CachedStream, events: UnsealedEvent[]): NewEvent[] {
+  const firstRevision = entry.revision === 'no_stream' ? 0 : entry.revision + 1;
+  return sealEvents(streamId, firstRevision, entry.hash, events);
+}
 
 /** Applies the just-appended events to the cached entry synchronously (pipelining). */
 function advance<R>(
   entry: CachedStream,
   events: ConversationEvent[],
+  sealed: NewEvent[],
   append: Promise<unknown>,
   reply: (s: ConversationState) => R,
 ): R {
@@ -117,18 +171,53 @@ function advance<R>(
   for (const event of events) state = evolve(state, event);
   entry.state = state;
   entry.revision = (entry.revision === 'no_stream' ? -1 : entry.revision) + events.length;
+  entry.hash = sealed[sealed.length - 1].metadata.hash;
   entry.pendingAppend = append;
   return reply(state);
 }
 
-function withMetadata(events: ConversationEvent[], ctx: CommandContext): NewEvent[] {
+/**
+ * Every `snapshotEvery` events, the state right after this append is captured now (a copy) and
+ * saved once the append is durable, so a snapshot never covers an event the log lacks.
+ */
+function snapshotIfDue(
+  deps: CommandDeps,
+  streamId: string,
+  entry: CachedStream,
+  append: Promise<unknown>,
+): void {
+  const revision = entry.revision as number;
+  if (revision - entry.snapshotRevision < deps.snapshotEvery) return;
+  const state = toSnapshot(entry.state);
+  if (!state) return;
+  entry.snapshotRevision = revision;
+  const snapshot = {
+    revision,
+    hash: entry.hash,
+    schemaVersion: CONVERSATION_SNAPSHOT_VERSION,
+    state,
+  };
+  // A failed append is its command's to handle (and drops the entry): no snapshot then.
+  append.then(
+    () =>
+      deps.snapshots.save(streamId, snapshot).catch((err) => deps.snapshotFailed(err, streamId)),
+    () => undefined,
+  );
+}
+
+function withMetadata(
+  events: ConversationEvent[],
+  ctx: CommandContext,
+  firstEventId?: string,
+): UnsealedEvent[] {
+  // The command's own id: every event it produced names it as their cause.
   const causationId = randomUUID();
   const timestamp = new Date().toISOString();
-  return events.map((event) => ({
+  return events.map((event, i) => ({
     type: event.type,
     data: event.data,
     metadata: {
-      eventId: randomUUID(),
+      eventId: i === 0 && firstEventId ? firstEventId : randomUUID(),
       schemaVersion: SCHEMA_VERSION[event.type],
       correlationId: ctx.correlationId,
       causationId,

@@ -13,7 +13,13 @@ import { loadConfig } from '../../../../libs/platform/src/config';
 import { FastPathServer } from '../../../../libs/platform/src/http/fast-path-server';
 import { createHttpApp } from '../../../../libs/platform/src/http/create-http-app';
 import { createLogger } from '../../../../libs/platform/src/logger';
-import { APP_CONFIG, EVENT_STORE, LOGGER, READ_MODELS } from '../../../../libs/platform/src/tokens';
+import {
+  APP_CONFIG,
+  EVENT_STORE,
+  LOGGER,
+  READ_MODELS,
+  SNAPSHOT_STORE,
+} from '../../../../libs/platform/src/tokens';
 import { LmdbReadModelStore } from '../../../../libs/read-models/src/lmdb/lmdb-read-model-store';
 import { CommandApiModule } from '../command-api.module';
 import { metricsRegistry } from '../metrics/metrics';
@@ -71,12 +77,13 @@ describe('CommandRoutes (send, delivered, read) on the real HTTP app', () => {
     @Module({
       providers: [
         { provide: EVENT_STORE, useValue: eventStore },
+        { provide: SNAPSHOT_STORE, useValue: eventStore.snapshots },
         { provide: READ_MODELS, useValue: readModels },
         { provide: APP_CONFIG, useValue: loadConfig({ DATA_DIR: dir }) },
         { provide: LOGGER, useValue: logger },
         { provide: TokenService, useValue: tokens },
       ],
-      exports: [EVENT_STORE, READ_MODELS, APP_CONFIG, LOGGER, TokenService],
+      exports: [EVENT_STORE, SNAPSHOT_STORE, READ_MODELS, APP_CONFIG, LOGGER, TokenService],
     })
     class TestInfraModule {}
     @Module({ imports: [TestInfraModule, CommandApiModule] })
@@ -236,7 +243,9 @@ describe('CommandRoutes (send, delivered, read) on the real HTTP app', () => {
         setTimeout(() => req.end(payload.subarray(cut)), 20);
       });
       expect(res).toEqual({ status: 201, json: { messageId: expect.any(String), seq: 2 } });
-      const sent = (await eventStore.readAll()).map((e) => e.data as { body?: string });
+      const sent = (await eventStore.readAll({ maxCount: 100_000 })).map(
+        (e) => e.data as { body?: string },
+      );
       expect(sent.map((data) => data.body)).toContain('ü✓'.repeat(5));
     });
 

@@ -1,12 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { ConversationEvent, conversationStreamId } from '../../../../libs/domain/src';
 import { EventStore, NewEvent } from '../../../../libs/event-store/src/event-store.port';
+import { GENESIS_HASH, sealEvents } from '../../../../libs/event-store/src/hash-chain';
 
-/** Builds conversation events as the command side would store them (specs only). */
+/**
+ * Builds conversation events as the command side would store them (specs only; sealed, but not
+ * chained to their stream: the projector does not check chains).
+ */
 export function toNewEvent(
   event: ConversationEvent | { type: string; data: object },
   timestamp = new Date().toISOString(),
 ): NewEvent {
+  const [sealed] = sealEvents('', 0, GENESIS_HASH, [unsealed(event, timestamp)]);
+  return sealed;
+}
+
+function unsealed(event: { type: string; data: object }, timestamp: string) {
   return {
     type: event.type,
     data: event.data,
@@ -80,8 +89,8 @@ export const read = (
 export async function appendAll(
   store: EventStore,
   events: (ConversationEvent | { type: string; data: { conversationId: string } })[],
-): Promise<number> {
-  let position = 0;
+): Promise<string> {
+  let position = '';
   for (const event of events) {
     const result = await store.append(
       conversationStreamId(event.data.conversationId),

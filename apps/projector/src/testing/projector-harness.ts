@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { InProcessUpdateBus } from '../../../../libs/bus/src';
+import { BusSubscription, InProcessUpdateBus } from '../../../../libs/bus/src';
 import { ProjectionUpdate } from '../../../../libs/domain/src';
 import { LmdbEventStore } from '../../../../libs/event-store/src/lmdb/lmdb-event-store';
 import { LmdbReadModelStore, ReadModelStore } from '../../../../libs/read-models/src';
@@ -18,12 +18,14 @@ export class ProjectorHarness {
   readonly readModels: ReadModelStore;
   readonly bus = new InProcessUpdateBus(silentLogger);
   readonly updates: ProjectionUpdate[] = [];
+  /** Records every update (in-process: ready at once). */
+  private readonly recorder: BusSubscription;
   private readonly projectors: Projector[] = [];
   private readonly extraStores: ReadModelStore[] = [];
 
   constructor() {
     this.readModels = this.openReadModels('read-models');
-    this.bus.subscribe((update) => this.updates.push(update));
+    this.recorder = this.bus.subscribe((update) => this.updates.push(update));
   }
 
   openReadModels(name: string): ReadModelStore {
@@ -51,6 +53,7 @@ export class ProjectorHarness {
 
   async cleanup(): Promise<void> {
     for (const projector of this.projectors) await projector.stop();
+    await this.recorder.close();
     await this.bus.close();
     await this.eventStore.close();
     for (const store of this.extraStores) await store.close();

@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import { ProjectionUpdate } from '../../../../libs/domain/src';
-import { Unsubscribe, UpdateBus } from '../../../../libs/bus/src/update-bus.port';
+import { BusSubscription, UpdateBus } from '../../../../libs/bus/src/update-bus.port';
 import { lagSeconds } from '../projection-lag';
 import { FromProjectorWorker } from './worker-protocol';
 
@@ -32,7 +32,7 @@ export class PortUpdateBus implements UpdateBus {
     this.post({ type: 'updates', updates, lags: this.takeLags() });
   }
 
-  subscribe(): Unsubscribe {
+  subscribe(): BusSubscription {
     throw new Error('the projector worker only publishes; subscribe on the main thread');
   }
 

@@ -15,7 +15,7 @@ export type ToProjectorWorker =
 
 /** Worker → main thread. */
 export type FromProjectorWorker =
-  | { type: 'started'; checkpoint: number }
+  | { type: 'started'; checkpoint: string }
   /** One published batch, committed to the read models, with the lag of its events (s). */
   | { type: 'updates'; updates: ProjectionUpdate[]; lags: number[] }
   /** Lag observations of a batch that published nothing. */

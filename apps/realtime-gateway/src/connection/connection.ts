@@ -6,9 +6,17 @@ import { TimelineMessage } from '../../../../libs/domain/src';
  * few fields): no timers, no closures. Sync buffers exist only while a sync runs.
  */
 export class Connection {
-  /** Last ping (or the connect time): the heartbeat sweeper terminates stale sockets. */
+  /**
+   * Last sign of life: any inbound frame, a pong to the server's WebSocket ping, a ping (or the
+   * connect time). The heartbeat sweeper pings quiet sockets and terminates stale ones.
+   */
   lastSeenAt: number;
-  /** Consecutive rate-limited frames; reset by an accepted frame. */
+  /** End of the wait the client was last told about (`rate_limited` + retryAfterMs); 0: none. */
+  waitUntil = 0;
+  /**
+   * Frames that ignored the current wait, counted from the client's pong to the ping that
+   * followed the wait's first answer; -1 until that pong (see FrameRouter).
+   */
   strikes = 0;
   /**
    * Per synced conversation: while it replays, the live messages held back (array); after

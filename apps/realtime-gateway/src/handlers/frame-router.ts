@@ -1,22 +1,32 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { RawData } from 'ws';
+import { RawData, WebSocket } from 'ws';
 import { LOGGER } from '../../../../libs/platform/src/tokens';
 import { Connection } from '../connection/connection';
 import { Outbound } from '../connection/outbound';
 import { GATEWAY_OPTIONS, GatewayOptions } from '../gateway-options';
-import { PresenceService } from '../presence/presence.service';
 import { FrameRateLimiter } from '../protection/frame-rate-limiter';
 import { ClientFrame, CloseCode, ErrorCode } from '../protocol/frames';
-import { parseFrame } from '../protocol/frame-validator';
+import { identifyFrame, parseFrame } from '../protocol/frame-validator';
 import { CommandHandler } from './command.handler';
 import { SyncHandler } from './sync.handler';
 import { TypingHandler } from './typing.handler';
 
 /**
- * Every inbound frame: rate limit → parse/validate → handler. Never throws and never
- * rejects: whatever a frame contains, the process and the socket survive it (except the
- * documented closes: repeated rate limiting → 1008).
+ * Every inbound frame: liveness → rate limit → parse/validate → handler. Never throws and
+ * never rejects: whatever a frame contains, the process and the socket survive it (except the
+ * documented close: a client that keeps sending through a wait it was told about → 1008).
+ *
+ * Flow control. A frame over the budget (FrameRateLimiter) is refused unprocessed with
+ * `error rate_limited {retryAfterMs, ref, frameType}` and starts a wait of retryAfterMs for
+ * the connection; right after that answer the server sends a WebSocket ping. Frames arriving
+ * during the wait are refused the same way (with the time still to wait) without touching the
+ * budget. The close rule: frames that arrive during a wait after the client's pong to that
+ * ping (it has read the answer: TCP and WebSocket keep the order) are counted, and the
+ * (rateLimitStrikes + 1)-th of them within one wait closes the socket with 1008. Frames that
+ * were already on their way are refused but not counted. A client that sends nothing between
+ * reading a rate_limited answer and the end of its retryAfterMs is therefore never closed,
+ * however many frames it had in flight and however slow the network or the server.
  */
 @Injectable()
 export class FrameRouter {
@@ -26,12 +36,14 @@ export class FrameRouter {
     private readonly commands: CommandHandler,
     private readonly syncs: SyncHandler,
     private readonly typing: TypingHandler,
-    private readonly presence: PresenceService,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   handle(conn: Connection, data: RawData, isBinary: boolean): void {
+    const now = Date.now();
+    conn.lastSeenAt = now; // any frame proves the client is alive, not only `ping`
+    if (now < conn.waitUntil) return this.refuse(conn, now, 0, data, isBinary);
     this.process(conn, data, isBinary).catch((err) => {
       this.logger.error({ err, userId: conn.userId }, 'ws frame handling failed');
       this.outbound.error(conn, ErrorCode.internal, 'internal error');
@@ -39,8 +51,8 @@ export class FrameRouter {
   }
 
   private async process(conn: Connection, data: RawData, isBinary: boolean): Promise<void> {
-    if (!(await this.limiter.allowFrame(conn))) return this.rateLimited(conn);
-    conn.strikes = 0;
+    const waitMs = await this.limiter.check(conn);
+    if (waitMs > 0) return this.refuse(conn, Date.now(), waitMs, data, isBinary);
     if (isBinary)
       return this.outbound.error(conn, ErrorCode.invalidFrame, 'frames must be JSON text');
     const parsed = parseFrame(text(data));
@@ -60,8 +72,6 @@ export class FrameRouter {
       case 'sync':
         return this.syncs.sync(conn, frame.cursors);
       case 'ping':
-        conn.lastSeenAt = Date.now();
-        this.presence.heartbeat(conn);
         this.outbound.send(conn, { type: 'pong' });
         return;
       default: {
@@ -71,15 +81,46 @@ export class FrameRouter {
     }
   }
 
-  private rateLimited(conn: Connection): void {
-    conn.strikes++;
-    if (conn.strikes >= this.options.rateLimitStrikes) {
-      conn.ws.close(CloseCode.policyViolation, 'rate limit exceeded');
+  /**
+   * Refuses a frame unprocessed. Outside a wait (`waitMs` from the limiter) it starts one and
+   * asks for the pong that proves the client read it; inside a wait it applies the close rule
+   * (see the class comment).
+   */
+  private refuse(
+    conn: Connection,
+    now: number,
+    waitMs: number,
+    data: RawData,
+    isBinary: boolean,
+  ): void {
+    const starts = now >= conn.waitUntil;
+    if (starts) {
+      conn.waitUntil = now + waitMs;
+      conn.strikes = -1; // not counting until the pong
+    } else if (conn.strikes >= 0 && ++conn.strikes > this.options.rateLimitStrikes) {
+      conn.ws.close(CloseCode.policyViolation, 'kept sending while told to wait');
       return;
     }
-    this.outbound.error(conn, ErrorCode.rateLimited, 'too many frames, slow down');
+    const retryAfterMs = conn.waitUntil - now;
+    this.outbound.send(conn, {
+      type: 'error',
+      code: ErrorCode.rateLimited,
+      message: `too many frames: send nothing for ${retryAfterMs} ms, then send this frame again`,
+      retryAfterMs,
+      ...(isBinary ? {} : identifyFrame(text(data))),
+    });
+    if (starts && conn.ws.readyState === WebSocket.OPEN) conn.ws.ping(waitToken(conn.waitUntil));
+  }
+
+  /** A pong: the answer to the ping that followed a wait's first rate_limited starts the count. */
+  pong(conn: Connection, data: Buffer): void {
+    if (conn.strikes < 0 && Date.now() < conn.waitUntil && data.equals(waitToken(conn.waitUntil)))
+      conn.strikes = 0;
   }
 }
+
+/** The ping payload that names a wait (its end time). */
+const waitToken = (waitUntil: number): Buffer => Buffer.from(waitUntil.toString(36));
 
 const text = (data: RawData): string => {
   if (Buffer.isBuffer(data)) return data.toString('utf8');

@@ -1,33 +1,45 @@
 import { PresenceStore, PresenceView } from './presence-store.port';
 
 interface Entry {
-  connections: number;
+  /** Live connections: id → expiry time (ms). */
+  connections: Map<string, number>;
   lastSeenAt: number;
+  /** The last reported state (reports alternate). */
+  reportedOnline: boolean;
 }
 
-/** Single-process presence: connection counts and last-seen times in a Map. */
+/**
+ * Single-process presence in a Map. Connections expire after `connectionTtlMs` without a
+ * touch (default: never, since in one process the gateway closes every socket it loses).
+ */
 export class InMemoryPresenceStore implements PresenceStore {
   private readonly users = new Map<string, Entry>();
+  private readonly ttlMs: number;
 
-  async connectionOpened(userId: string, at: number): Promise<boolean> {
-    const entry = this.users.get(userId);
-    if (!entry) return (this.users.set(userId, { connections: 1, lastSeenAt: at }), true);
-    entry.connections++;
-    entry.lastSeenAt = Math.max(entry.lastSeenAt, at);
-    return entry.connections === 1;
+  constructor(options: { connectionTtlMs?: number } = {}) {
+    this.ttlMs = options.connectionTtlMs ?? Infinity;
   }
 
-  async connectionClosed(userId: string, lastSeenAt: number): Promise<boolean> {
+  async connectionOpened(userId: string, connectionId: string, at: number): Promise<boolean> {
+    return this.renew(userId, connectionId, at);
+  }
+
+  async touch(userId: string, connectionId: string, at: number): Promise<boolean> {
+    return this.renew(userId, connectionId, at);
+  }
+
+  async connectionClosed(
+    userId: string,
+    connectionId: string,
+    lastSeenAt: number,
+  ): Promise<boolean> {
     const entry = this.users.get(userId);
-    if (!entry || entry.connections === 0) return false;
-    entry.connections--;
+    if (!entry) return false;
+    entry.connections.delete(connectionId);
     entry.lastSeenAt = Math.max(entry.lastSeenAt, lastSeenAt);
-    return entry.connections === 0;
-  }
-
-  async touch(userId: string, at: number): Promise<void> {
-    const entry = this.users.get(userId);
-    if (entry) entry.lastSeenAt = Math.max(entry.lastSeenAt, at);
+    if (!entry.reportedOnline || this.live(entry)) return false;
+    entry.reportedOnline = false;
+    return true;
   }
 
   async get(userIds: string[]): Promise<PresenceView[]> {
@@ -35,7 +47,7 @@ export class InMemoryPresenceStore implements PresenceStore {
     for (const userId of userIds) {
       const entry = this.users.get(userId);
       if (!entry) continue;
-      const online = entry.connections > 0;
+      const online = this.live(entry);
       views.push({
         userId,
         online,
@@ -43,5 +55,26 @@ export class InMemoryPresenceStore implements PresenceStore {
       });
     }
     return views;
+  }
+
+  private renew(userId: string, connectionId: string, at: number): boolean {
+    let entry = this.users.get(userId);
+    if (!entry) {
+      entry = { connections: new Map(), lastSeenAt: at, reportedOnline: false };
+      this.users.set(userId, entry);
+    }
+    entry.connections.set(connectionId, Date.now() + this.ttlMs);
+    entry.lastSeenAt = Math.max(entry.lastSeenAt, at);
+    if (entry.reportedOnline) return false;
+    entry.reportedOnline = true;
+    return true;
+  }
+
+  /** True while a connection is live; drops the expired ones. */
+  private live(entry: Entry): boolean {
+    const now = Date.now();
+    for (const [id, expiresAt] of entry.connections)
+      if (expiresAt <= now) entry.connections.delete(id);
+    return entry.connections.size > 0;
   }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { SignalBus } from '../../../../libs/bus/src/update-bus.port';
 import { ReadModelStore } from '../../../../libs/read-models/src/read-model-store.port';
@@ -15,6 +16,8 @@ import { PRESENCE_STORE, PresenceStore } from './presence-store.port';
 @Injectable()
 export class PresenceService {
   private readonly chains = new Map<string, Promise<void>>();
+  /** Connection ids are per process: prefixed with this one's, they are unique across gateways. */
+  private readonly instance = randomUUID();
 
   constructor(
     @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
@@ -28,7 +31,7 @@ export class PresenceService {
   connected(conn: Connection): Promise<void> {
     return this.serial(conn.userId, async () => {
       const contacts = await this.contactsOf(conn.userId);
-      if (await this.store.connectionOpened(conn.userId, conn.lastSeenAt))
+      if (await this.store.connectionOpened(conn.userId, this.connectionId(conn), conn.lastSeenAt))
         this.publish(conn.userId, true, conn.lastSeenAt, contacts);
       for (const view of await this.store.get(contacts))
         this.outbound.send(conn, { type: 'presence', ...view });
@@ -37,7 +40,8 @@ export class PresenceService {
 
   disconnected(conn: Connection, lastSeenAt: number): Promise<void> {
     return this.serial(conn.userId, async () => {
-      if (!(await this.store.connectionClosed(conn.userId, lastSeenAt))) return;
+      if (!(await this.store.connectionClosed(conn.userId, this.connectionId(conn), lastSeenAt)))
+        return;
       this.publish(conn.userId, false, lastSeenAt, await this.contactsOf(conn.userId));
     });
   }
@@ -74,10 +78,16 @@ export class PresenceService {
     }
   }
 
+  /** Renews the connection's presence; reports the user online if it had expired offline. */
   heartbeat(conn: Connection): void {
-    this.store
-      .touch(conn.userId, conn.lastSeenAt)
-      .catch((err) => this.logger.warn({ err }, 'presence touch failed'));
+    this.serial(conn.userId, async () => {
+      if (await this.store.touch(conn.userId, this.connectionId(conn), conn.lastSeenAt))
+        this.publish(conn.userId, true, conn.lastSeenAt, await this.contactsOf(conn.userId));
+    }).catch((err) => this.logger.warn({ err }, 'presence touch failed'));
+  }
+
+  private connectionId(conn: Connection): string {
+    return `${this.instance}:${conn.id}`;
   }
 
   private publish(userId: string, online: boolean, at: number, recipients: string[]): void {

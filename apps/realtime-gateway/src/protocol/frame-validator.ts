@@ -44,6 +44,26 @@ export function parseFrame(raw: string): ParseResult {
   return { ok: true, frame: value as ClientFrame };
 }
 
+/**
+ * The `type` and `ref` of a frame that is refused unprocessed (rate limited), so the client
+ * can tell which one to send again; empty when the frame is not a readable JSON object.
+ */
+export function identifyFrame(raw: string): { frameType?: string; ref?: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return {};
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  const { type } = value as { type?: unknown };
+  const ref = refOf(value);
+  return {
+    ...(typeof type === 'string' ? { frameType: type.slice(0, 40) } : {}),
+    ...(ref !== undefined ? { ref } : {}),
+  };
+}
+
 const describe = (validate: ValidateFunction): string => {
   const e = validate.errors?.[0];
   return e ? `${e.instancePath || 'frame'} ${e.message ?? 'is invalid'}`.trim() : 'invalid frame';

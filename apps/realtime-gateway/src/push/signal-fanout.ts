@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Signal } from '../../../../libs/bus/src/update-bus.port';
+import { GatewaySignal } from '../../../../libs/bus/src/update-bus.port';
 import { UpdateFanout } from './update-fanout';
 
 /** Typing and presence signals → frames for the local sockets of their recipients. */
@@ -7,7 +7,7 @@ import { UpdateFanout } from './update-fanout';
 export class SignalFanout {
   constructor(private readonly updates: UpdateFanout) {}
 
-  handle(signal: Signal): void {
+  handle(signal: GatewaySignal): void {
     if (signal.type === 'typing') {
       const { conversationId, userId } = signal;
       this.updates.broadcast(signal.recipients, { type: 'typing', conversationId, userId });

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { BusSubscription } from '../update-bus.port';
 
 /**
  * Synchronous fan-out to a set of handlers. A throwing handler is logged and skipped: it
@@ -13,12 +14,14 @@ export class FanOut<T> {
     private readonly what: string,
   ) {}
 
-  add(handler: (item: T) => void): () => void {
+  /** Ready at once: the next delivery already includes the handler. */
+  add(handler: (item: T) => void): BusSubscription {
     // Wrap so the same function subscribed twice gets two independent subscriptions.
     const entry = (item: T): void => handler(item);
     this.handlers.add(entry);
-    return () => {
-      this.handlers.delete(entry);
+    return {
+      ready: Promise.resolve(),
+      close: async () => void this.handlers.delete(entry),
     };
   }
 

@@ -1,15 +1,17 @@
 import { ProjectionUpdate } from '../../../domain/src';
-import { Signal } from '../update-bus.port';
+import { padU64 } from '../../../event-store/src/position';
+import { GatewaySignal } from '../update-bus.port';
 import { InProcessSignalBus } from './in-process-signal-bus';
 import { InProcessUpdateBus } from './in-process-update-bus';
 
-const update = (position: number): ProjectionUpdate => ({
+/** The update of the n-th event (positions are opaque strings; specs use padded ones). */
+const update = (n: number): ProjectionUpdate => ({
   type: 'receipt',
-  position,
+  position: padU64(n),
   recipients: ['alice'],
   conversationId: 'c1',
   userId: 'bob',
-  deliveredSeq: position,
+  deliveredSeq: n,
   readSeq: 0,
 });
 
@@ -21,58 +23,58 @@ const recordingLogger = () => {
 describe('InProcessUpdateBus', () => {
   it('delivers every update to every subscriber, in publish order, before publish resolves', async () => {
     const bus = new InProcessUpdateBus();
-    const a: number[] = [];
-    const b: number[] = [];
+    const a: string[] = [];
+    const b: string[] = [];
     bus.subscribe((u) => a.push(u.position));
     bus.subscribe((u) => b.push(u.position));
     const published = bus.publish([update(1), update(2), update(3)]);
-    expect(a).toEqual([1, 2, 3]);
+    expect(a).toEqual([padU64(1), padU64(2), padU64(3)]);
     await published;
-    expect(b).toEqual([1, 2, 3]);
+    expect(b).toEqual([padU64(1), padU64(2), padU64(3)]);
   });
 
   it('a throwing subscriber is logged and breaks neither the others nor the publisher', async () => {
     const { errors, logger } = recordingLogger();
     const bus = new InProcessUpdateBus(logger);
-    const seen: number[] = [];
+    const seen: string[] = [];
     bus.subscribe(() => {
       throw new Error('boom');
     });
     bus.subscribe((u) => seen.push(u.position));
     await expect(bus.publish([update(1), update(2)])).resolves.toBeUndefined();
-    expect(seen).toEqual([1, 2]);
+    expect(seen).toEqual([padU64(1), padU64(2)]);
     expect(errors).toHaveLength(2);
   });
 
-  it('unsubscribe stops delivery to that handler only, and close stops all', async () => {
+  it('closing a subscription stops delivery to that handler only, and close stops all', async () => {
     const bus = new InProcessUpdateBus();
-    const a: number[] = [];
-    const b: number[] = [];
-    const unsubscribe = bus.subscribe((u) => a.push(u.position));
+    const a: string[] = [];
+    const b: string[] = [];
+    const subscription = bus.subscribe((u) => a.push(u.position));
     bus.subscribe((u) => b.push(u.position));
     await bus.publish([update(1)]);
-    unsubscribe();
+    await subscription.close();
     await bus.publish([update(2)]);
     await bus.close();
     await bus.publish([update(3)]);
-    expect(a).toEqual([1]);
-    expect(b).toEqual([1, 2]);
+    expect(a).toEqual([padU64(1)]);
+    expect(b).toEqual([padU64(1), padU64(2)]);
   });
 
-  it('the same handler subscribed twice is delivered twice and unsubscribed independently', async () => {
+  it('the same handler subscribed twice is delivered twice and closed independently', async () => {
     const bus = new InProcessUpdateBus();
-    const seen: number[] = [];
+    const seen: string[] = [];
     const handler = (u: ProjectionUpdate) => void seen.push(u.position);
     const first = bus.subscribe(handler);
     bus.subscribe(handler);
-    first();
+    await first.close();
     await bus.publish([update(1)]);
-    expect(seen).toEqual([1]);
+    expect(seen).toEqual([padU64(1)]);
   });
 });
 
 describe('InProcessSignalBus', () => {
-  const typing: Signal = {
+  const typing: GatewaySignal = {
     type: 'typing',
     conversationId: 'c1',
     userId: 'bob',
@@ -82,7 +84,7 @@ describe('InProcessSignalBus', () => {
   it('fans out synchronously and survives a throwing subscriber', () => {
     const { errors, logger } = recordingLogger();
     const bus = new InProcessSignalBus(logger);
-    const seen: Signal[] = [];
+    const seen: GatewaySignal[] = [];
     bus.subscribe(() => {
       throw new Error('boom');
     });
@@ -94,7 +96,7 @@ describe('InProcessSignalBus', () => {
 
   it('delivers nothing after close', async () => {
     const bus = new InProcessSignalBus();
-    const seen: Signal[] = [];
+    const seen: GatewaySignal[] = [];
     bus.subscribe((s) => seen.push(s));
     await bus.close();
     bus.publish(typing);

@@ -1,21 +1,21 @@
 import type { Logger } from 'pino';
-import { Signal, SignalBus, Unsubscribe } from '../update-bus.port';
+import { BusSubscription, GatewaySignal, SignalBus } from '../update-bus.port';
 import { FanOut } from './fan-out';
 
 /** SignalBus inside one process: synchronous, at-most-once, never stored. */
 export class InProcessSignalBus implements SignalBus {
-  private readonly fanOut: FanOut<Signal>;
+  private readonly fanOut: FanOut<GatewaySignal>;
   private closed = false;
 
   constructor(logger?: Pick<Logger, 'error'>) {
     this.fanOut = new FanOut(logger, 'signal-bus');
   }
 
-  publish(signal: Signal): void {
+  publish(signal: GatewaySignal): void {
     if (!this.closed) this.fanOut.deliver(signal);
   }
 
-  subscribe(handler: (signal: Signal) => void): Unsubscribe {
+  subscribe(handler: (signal: GatewaySignal) => void): BusSubscription {
     return this.fanOut.add(handler);
   }
 

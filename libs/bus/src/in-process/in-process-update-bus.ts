@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { ProjectionUpdate } from '../../../domain/src';
-import { Unsubscribe, UpdateBus } from '../update-bus.port';
+import { BusSubscription, UpdateBus } from '../update-bus.port';
 import { FanOut } from './fan-out';
 
 /**
@@ -21,7 +21,7 @@ export class InProcessUpdateBus implements UpdateBus {
     for (const update of updates) this.fanOut.deliver(update);
   }
 
-  subscribe(handler: (update: ProjectionUpdate) => void): Unsubscribe {
+  subscribe(handler: (update: ProjectionUpdate) => void): BusSubscription {
     return this.fanOut.add(handler);
   }
 

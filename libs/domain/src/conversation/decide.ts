@@ -2,7 +2,7 @@ import { ConversationCommand } from './commands';
 import { DomainError } from './errors';
 import { ConversationEvent } from './events';
 import { ConversationPolicy, defaultPolicy } from './policy';
-import { ActiveConversation, ConversationState, SentMessageRef, idempotencyKey } from './state';
+import { ActiveConversation, ConversationState } from './state';
 import { watermarksOf } from './evolve';
 
 type Command<T extends ConversationCommand['type']> = Extract<ConversationCommand, { type: T }>;
@@ -40,17 +40,6 @@ export function decide(
       throw new Error(`Unknown command type: ${(unexpected as { type: string }).type}`);
     }
   }
-}
-
-/** The message an earlier send with this (sender, clientMessageId) produced, if any. */
-export function sentMessageRef(
-  state: ConversationState,
-  senderId: string,
-  clientMessageId: string,
-): SentMessageRef | undefined {
-  return state.status === 'active'
-    ? state.sent.get(idempotencyKey(senderId, clientMessageId))
-    : undefined;
 }
 
 function startConversation(
@@ -142,9 +131,10 @@ function checkMembershipChange(
 }
 
 /**
- * A retry (same sender and clientMessageId) appends nothing, whatever its body, and is
- * checked before membership: a sender removed after the original was stored still gets the
- * original { messageId, seq } (via `sentMessageRef`) instead of a refusal of a message that exists.
+ * The next message at seq lastSeq + 1. Retries (same sender and clientMessageId) are not seen
+ * here: the command side gives the event an id derived from that pair, the event store stores
+ * an id once, and the original { messageId, seq } is answered from the stored event, also to a
+ * sender removed since (apps/command-api/src/conversation/idempotent-send.ts).
  */
 function sendMessage(
   state: ActiveConversation,
@@ -153,7 +143,6 @@ function sendMessage(
 ): Decision {
   const { conversationId, messageId, clientMessageId, actor, body, attachments, now } =
     command.data;
-  if (state.sent.has(idempotencyKey(actor, clientMessageId))) return [];
   if (!state.members.has(actor)) return notAMember(state, actor);
   if (body.length === 0 || body.length > policy.maxBodyLength || body.trim().length === 0) {
     return new DomainError(
@@ -214,8 +203,8 @@ function markReceipt(
 
 const distinct = (ids: string[]): string[] => [...new Set(ids)];
 /**
- * Blank ids are meaningless, and ids with NUL would make `idempotencyKey` (sender NUL
- * clientMessageId) ambiguous; refusing them keeps that key collision-free.
+ * Blank ids are meaningless, and ids with NUL would make the idempotency key (sender NUL
+ * clientMessageId, see the command side) ambiguous; refusing them keeps that key collision-free.
  */
 const invalidMemberId = (): DomainError =>
   new DomainError('invalid_members', 'Member ids must be non-blank and free of NUL characters');

@@ -1,17 +1,11 @@
 import { ConversationEvent, ConversationStarted } from './events';
-import {
-  ActiveConversation,
-  ConversationState,
-  Watermarks,
-  idempotencyKey,
-  initialState,
-} from './state';
+import { ActiveConversation, ConversationState, Watermarks, initialState } from './state';
 
 /**
  * Applies one stored event to the state.
  *
  * Ownership: for O(1) work per event on long conversations, `evolve` REUSES (mutates) the
- * `members`, `receipts` and `sent` collections of the active state it is given and returns a
+ * `members` and `receipts` collections of the active state it is given and returns a
  * new top-level object. Callers must treat the state they pass in as consumed and keep only
  * the returned one (fold with `reduce`, or `state = evolve(state, event)`).
  *
@@ -33,8 +27,7 @@ export function evolve(state: ConversationState, event: ConversationEvent): Conv
       for (const userId of event.data.members) state.members.delete(userId);
       return { ...state };
     case 'MessageSent': {
-      const { senderId, clientMessageId, messageId, seq } = event.data;
-      state.sent.set(idempotencyKey(senderId, clientMessageId), { messageId, seq });
+      const { senderId, seq } = event.data;
       // The sender has seen (delivered and read) everything up to their own message.
       raise(state, senderId, seq, seq);
       return { ...state, lastSeq: Math.max(state.lastSeq, seq) };
@@ -75,7 +68,6 @@ function started(event: ConversationStarted): ActiveConversation {
     members: new Set(members),
     lastSeq: 0,
     receipts: new Map(),
-    sent: new Map(),
   };
 }
 

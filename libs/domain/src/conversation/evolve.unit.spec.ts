@@ -9,7 +9,7 @@ import {
 } from '../testing/conversation-fixtures';
 import { ConversationEvent } from './events';
 import { evolve, foldConversation, watermarksOf } from './evolve';
-import { ActiveConversation, ConversationState, idempotencyKey, initialState } from './state';
+import { ActiveConversation, ConversationState, initialState } from './state';
 
 const active = (state: ConversationState): ActiveConversation => {
   if (state.status !== 'active') throw new Error('expected an active conversation');
@@ -31,7 +31,6 @@ describe('evolve / foldConversation', () => {
       members: new Set(['alice', 'bob']),
       lastSeq: 0,
       receipts: new Map(),
-      sent: new Map(),
     });
   });
 
@@ -47,13 +46,11 @@ describe('evolve / foldConversation', () => {
     expect([...state.members].sort()).toEqual(['alice', 'bob', 'carol']);
   });
 
-  it('MessageSent sets lastSeq, indexes the idempotency key and raises the sender to seq', () => {
+  it('MessageSent sets lastSeq and raises the sender to seq', () => {
     const state = active(
       foldConversation([started(['alice', 'bob']), messageSent(1), messageSent(2, 'bob', 'x')]),
     );
     expect(state.lastSeq).toBe(2);
-    expect(state.sent.get(idempotencyKey('alice', 'cm1'))).toEqual({ messageId: 'm1', seq: 1 });
-    expect(state.sent.get(idempotencyKey('bob', 'x'))).toEqual({ messageId: 'm2', seq: 2 });
     expect(watermarksOf(state, 'alice')).toEqual({ delivered: 1, read: 1 });
     expect(watermarksOf(state, 'bob')).toEqual({ delivered: 2, read: 2 });
   });
@@ -121,7 +118,6 @@ describe('evolve / foldConversation', () => {
     events.push(read('alice', 10_000));
     const state = active(foldConversation(events));
     expect(state.lastSeq).toBe(10_000);
-    expect(state.sent.size).toBe(10_000);
     expect(watermarksOf(state, 'alice')).toEqual({ delivered: 10_000, read: 10_000 });
     expect(watermarksOf(state, 'bob')).toEqual({ delivered: 10_000, read: 10_000 });
   });

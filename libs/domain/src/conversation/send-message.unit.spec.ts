@@ -9,11 +9,12 @@ import {
   started,
 } from '../testing/conversation-fixtures';
 import { ConversationCommand } from './commands';
-import { decide, sentMessageRef } from './decide';
+import { decide } from './decide';
+import { toSnapshot } from './snapshot';
 import { Attachment, ConversationEvent } from './events';
 import { evolve, foldConversation } from './evolve';
 import { defaultPolicy } from './policy';
-import { ConversationState, initialState } from './state';
+import { ConversationState } from './state';
 import { isDomainError } from './errors';
 
 const spec = conversationSpec();
@@ -79,59 +80,23 @@ describe('SendMessage', () => {
       .then([expected]);
   });
 
-  describe('idempotent retries', () => {
+  describe("retries are the event store's to dedupe", () => {
     const history = [group, messageSent(1, 'alice', 'cm1', 'hello'), messageSent(2, 'bob')];
 
-    it('a retry with the same (sender, clientMessageId) appends nothing', () => {
+    it('a retry decided again is a new message at the next seq (its derived event id is what the store refuses)', () => {
       spec
         .given(history)
-        .when(sendMessage('alice', 'cm1', 'hello', 'another-id'))
-        .thenNothing();
+        .when(sendMessage('alice', 'cm1', 'hello', 'm3'))
+        .then([messageSent(3, 'alice', 'cm1', 'hello')]);
     });
 
-    it('sentMessageRef gives the original messageId and seq for the retry', () => {
-      const state = spec
-        .given(history)
-        .when(sendMessage('alice', 'cm1', 'hello', 'm99'))
-        .thenNothing();
-      expect(sentMessageRef(state, 'alice', 'cm1')).toEqual({ messageId: 'm1', seq: 1 });
-    });
-
-    it('the original wins even if the retry carries a different body', () => {
-      spec
-        .given(history)
-        .when(sendMessage('alice', 'cm1', 'edited?', 'm99'))
-        .thenNothing();
-    });
-
-    it('a retry of an invalid-looking body is still a no-op, not a refusal', () => {
-      spec
-        .given(history)
-        .when(sendMessage('alice', 'cm1', ''))
-        .thenNothing();
-    });
-
-    it('a second sender with the same clientMessageId is NOT a duplicate', () => {
-      const state = spec
-        .given(history)
-        .when(sendMessage('carol', 'cm1', 'mine', 'm3'))
-        .then([messageSent(3, 'carol', 'cm1', 'mine')]);
-      expect(sentMessageRef(state, 'carol', 'cm1')).toEqual({ messageId: 'm3', seq: 3 });
-      expect(sentMessageRef(state, 'alice', 'cm1')).toEqual({ messageId: 'm1', seq: 1 });
-    });
-
-    it('a sender removed after the original was stored still gets the original, not a refusal', () => {
-      const state = spec
-        .given([...history, membersRemoved(['alice'], 'bob')])
-        .when(sendMessage('alice', 'cm1', 'hello'))
-        .thenNothing();
-      expect(sentMessageRef(state, 'alice', 'cm1')).toEqual({ messageId: 'm1', seq: 1 });
-    });
-
-    it('sentMessageRef is undefined for an unknown message or a conversation that does not exist', () => {
-      expect(sentMessageRef(foldConversation(history), 'alice', 'nope')).toBeUndefined();
-      expect(sentMessageRef(foldConversation(history), 'carol', 'cm1')).toBeUndefined();
-      expect(sentMessageRef(initialState(), 'alice', 'cm1')).toBeUndefined();
+    it('the state keeps nothing per message: 10,000 sends leave it the size of its membership', () => {
+      const events = [group, ...Array.from({ length: 10_000 }, (_, i) => messageSent(i + 1))];
+      const state = foldConversation(events);
+      expect(Object.keys(state).sort()).toEqual(
+        ['conversationId', 'kind', 'lastSeq', 'members', 'receipts', 'status'].sort(),
+      );
+      expect(JSON.stringify(toSnapshot(state)).length).toBeLessThan(500);
     });
   });
 

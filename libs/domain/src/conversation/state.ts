@@ -10,6 +10,11 @@ export interface SentMessageRef {
   seq: number;
 }
 
+/**
+ * A conversation's decision state. Its size is bounded by its membership (members and their
+ * watermarks), never by its length: idempotency of sends is kept by the event store (an event
+ * id derived from sender and clientMessageId is stored at most once, forever), not here.
+ */
 export type ConversationState =
   | { status: 'empty' }
   | {
@@ -21,13 +26,8 @@ export type ConversationState =
       lastSeq: number;
       /** Per user (current and former members) delivered/read watermarks. */
       receipts: Map<string, Watermarks>;
-      /** Idempotency index: `${senderId}\u0000${clientMessageId}` → the message it produced. */
-      sent: Map<string, SentMessageRef>;
     };
 
 export type ActiveConversation = Extract<ConversationState, { status: 'active' }>;
 
 export const initialState = (): ConversationState => ({ status: 'empty' });
-
-export const idempotencyKey = (senderId: string, clientMessageId: string): string =>
-  `${senderId}\u0000${clientMessageId}`;

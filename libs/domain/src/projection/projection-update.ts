@@ -4,13 +4,14 @@ import { TimelineMessage } from './read-model-ops';
  * What the projector publishes after the read models have applied an event (Kafka topic
  * in production, in-process in embedded mode). At-least-once; ordered per conversation.
  * `recipients` are the conversation's members when the update was produced, so a consumer
- * can route it without a lookup.
+ * can route it without a lookup. `position` is the event's global position (opaque: its string
+ * order is log order).
  */
 export type ProjectionUpdate =
-  | { type: 'message'; position: number; recipients: string[]; message: TimelineMessage }
+  | { type: 'message'; position: string; recipients: string[]; message: TimelineMessage }
   | {
       type: 'receipt';
-      position: number;
+      position: string;
       recipients: string[];
       conversationId: string;
       userId: string;
@@ -19,7 +20,7 @@ export type ProjectionUpdate =
     }
   | {
       type: 'membership';
-      position: number;
+      position: string;
       /** Current members plus the removed ones, so both hear about the change. */
       recipients: string[];
       conversationId: string;

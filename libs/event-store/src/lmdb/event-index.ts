@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Database, open, RootDatabase } from 'lmdb';
+import { StreamSnapshot } from '../snapshot-store.port';
 import {
   discardIfTornByReboot,
   markCleanlyClosed,
@@ -35,6 +36,8 @@ export interface IndexEntry {
 export class EventIndex {
   readonly streams: Database<number, [string, number]>;
   readonly ids: Database<number, string>;
+  /** Stream snapshots (snapshot-store.port.ts): a cache of the log like the rest of the index. */
+  readonly snapshots: Database<StreamSnapshot, string>;
   private readonly meta: Database<number, string>;
 
   private constructor(
@@ -46,6 +49,7 @@ export class EventIndex {
     this.streams = root.openDB({ name: 'streams', encoding: 'ordered-binary' });
     this.ids = root.openDB({ name: 'ids', encoding: 'ordered-binary' });
     this.meta = root.openDB({ name: 'meta', encoding: 'ordered-binary' });
+    this.snapshots = root.openDB({ name: 'snapshots', encoding: 'msgpack' });
   }
 
   /**
@@ -83,6 +87,7 @@ export class EventIndex {
     this.meta.clearSync();
     this.streams.clearSync();
     this.ids.clearSync();
+    this.snapshots.clearSync();
   }
 
   /** Closes the environment; the writer then fsyncs it and marks it cleanly closed. */

@@ -18,7 +18,10 @@ export interface RetryMatch {
  * EventStoreDB semantics: an append is an idempotent retry when its events are already stored,
  * in the same order, exactly where this append would write them (right after `expected`, or
  * anywhere in the stream for 'any'). Returns undefined when the first event id is unknown or
- * stored elsewhere in the same stream (the caller's revision check then decides).
+ * stored elsewhere in the same stream (the caller's revision check then decides). Unlike
+ * EventStoreDB, the events must be the very same (same hashes): another event under a stored
+ * id is refused, or a writer whose decision lost a race would take the winner's append as its
+ * own and chain its next events from a hash the log does not hold.
  */
 export function matchRetry(
   locate: Locate,
@@ -32,10 +35,13 @@ export function matchRetry(
     throw new DuplicateEventIdError(events[0].metadata.eventId, first.streamId);
   const from = expected === 'any' ? first.revision : expected === 'no_stream' ? 0 : expected + 1;
   if (first.revision !== from) return undefined;
+  if (first.hash !== events[0].metadata.hash)
+    throw new DuplicateEventIdError(events[0].metadata.eventId, streamId);
   let last = first;
   for (let i = 1; i < events.length; i++) {
     const found = locate(events[i].metadata.eventId);
-    if (!found || found.streamId !== streamId || found.revision !== from + i) {
+    const same = found?.hash === events[i].metadata.hash;
+    if (!found || !same || found.streamId !== streamId || found.revision !== from + i) {
       throw new DuplicateEventIdError(events[0].metadata.eventId, streamId);
     }
     last = found;

@@ -4,27 +4,31 @@ import { LiveSubscriptions } from '../live-subscriptions';
 import {
   AppendResult,
   EventStore,
+  EventFilter,
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  SubscribeOptions,
   Subscription,
   WrongExpectedRevisionError,
 } from '../event-store.port';
-import { ChainLink, chainEvents } from '../hash-chain';
+import { ChainLink, sealedCanonicalForm } from '../hash-chain';
 import { assertIdsUnused, Locate, matchRetry } from './idempotency';
 import { assertKeySizes, EventLocation, LmdbLayout, StreamHead } from './lmdb-layout';
-import { encodeStoredEvent } from './stored-event';
+import { encodeLmdbPosition, encodeStoredEvent } from './stored-event';
 import { IndexEntry } from './event-index';
 import { StreamHeads } from './stream-heads';
+import { LmdbSnapshotStore } from './lmdb-snapshot-store';
+import { SnapshotStore } from '../snapshot-store.port';
 
 interface Reservation {
   streamId: string;
   firstRevision: number;
   firstPosition: number;
   events: NewEvent[];
-  /** Per event, its hash and canonical form. */
+  /** Per event, its hash (sealed by the writer) and canonical form. */
   links: ChainLink[];
   result: AppendResult;
 }
@@ -60,6 +64,8 @@ export class LmdbEventStore implements EventStore {
   private failure?: unknown;
   private closed = false;
   private announcing = false;
+  /** Snapshots of this store's streams (kept beside its index). */
+  readonly snapshots: SnapshotStore;
 
   private constructor(
     private readonly layout: LmdbLayout,
@@ -67,8 +73,10 @@ export class LmdbEventStore implements EventStore {
   ) {
     this.heads = new StreamHeads((streamId) => layout.readHead(streamId));
     this.nextPosition = layout.lastPosition() + 1;
-    const readPage = async (after: number, maxCount: number) => layout.readAll({ after, maxCount });
+    const readPage = async (after: string, maxCount: number, filter?: EventFilter) =>
+      layout.scan(after, maxCount, { filter });
     this.subscriptions = new LiveSubscriptions(readPage, options.pollIntervalMs, options.logger);
+    this.snapshots = new LmdbSnapshotStore(() => layout.index);
   }
 
   static open(dir: string, options: LmdbEventStoreOptions = {}): LmdbEventStore {
@@ -107,7 +115,8 @@ export class LmdbEventStore implements EventStore {
     const first = this.locate(events[0].metadata.eventId);
     const retry = first && matchRetry(this.locate, streamId, events, expected, first);
     if (retry) {
-      const { nextExpectedRevision, position } = retry;
+      const { nextExpectedRevision } = retry;
+      const position = encodeLmdbPosition(retry.position);
       return retry.durable.then(() => ({ nextExpectedRevision, position }));
     }
     const head = this.heads.get(streamId);
@@ -124,17 +133,24 @@ export class LmdbEventStore implements EventStore {
     for (let i = 0; i < events.length; i++) {
       const revision = reservation.firstRevision + i;
       const position = reservation.firstPosition + i;
-      this.pendingIds.set(events[i].metadata.eventId, { streamId, revision, position, durable });
+      const { eventId, hash } = events[i].metadata;
+      this.pendingIds.set(eventId, { streamId, revision, position, hash, durable });
     }
     this.track(durable);
     return durable.then(() => reservation.result);
   }
 
-  /** Seals the events on the head and takes their revisions and positions (synchronously). */
+  /**
+   * Takes the events' revisions and positions (synchronously) and renders the canonical form
+   * their writer sealed them in (the hash is the writer's: see NewEvent).
+   */
   private reserve(streamId: string, head: StreamHead, events: NewEvent[]): Reservation {
     const firstRevision = head.revision + 1;
     const firstPosition = this.nextPosition;
-    const links = chainEvents(streamId, firstRevision, head.hash, events);
+    const links = events.map((event, i) => ({
+      hash: event.metadata.hash,
+      canonical: sealedCanonicalForm(streamId, firstRevision + i, event),
+    }));
     const lastRevision = firstRevision + events.length - 1;
     this.nextPosition += events.length;
     this.heads.advance(streamId, {
@@ -143,7 +159,7 @@ export class LmdbEventStore implements EventStore {
     });
     const result = {
       nextExpectedRevision: lastRevision,
-      position: firstPosition + events.length - 1,
+      position: encodeLmdbPosition(firstPosition + events.length - 1),
     };
     return { streamId, firstRevision, firstPosition, events, links, result };
   }
@@ -270,19 +286,25 @@ export class LmdbEventStore implements EventStore {
     if (this.failure) throw this.failure;
   }
 
-  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, options: ReadStreamOptions): Promise<RecordedEvent[]> {
     return this.layout.readStream(streamId, options);
   }
 
-  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+  async readEvent(eventId: string): Promise<RecordedEvent | undefined> {
+    const pending = this.pendingIds.get(eventId);
+    if (pending) await pending.durable; // not readable (nor final) before it is durable
+    return this.layout.readEvent(eventId);
+  }
+
+  async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.layout.readAll(options);
   }
 
   subscribeToAll(
-    options: { after?: number },
+    options: SubscribeOptions,
     handler: (event: RecordedEvent) => Promise<void> | void,
   ): Subscription {
-    return this.subscriptions.subscribe(options.after ?? 0, handler);
+    return this.subscriptions.subscribe(options.after ?? '', options.filter, handler);
   }
 
   /** Stops subscriptions, waits for every queued append to be durable (or fail), closes the env. */

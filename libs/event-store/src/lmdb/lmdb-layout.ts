@@ -1,7 +1,14 @@
 import { Database, open, RootDatabase } from 'lmdb';
 import { GENESIS_HASH } from '../hash-chain';
 import { ReadAllOptions, ReadStreamOptions, RecordedEvent } from '../event-store.port';
-import { decodeStoredEvent, storedHash } from './stored-event';
+import {
+  decodeLmdbPosition,
+  decodeStoredEvent,
+  encodeLmdbPosition,
+  storedHash,
+} from './stored-event';
+import { CatchUpPage } from '../catch-up-subscription';
+import { matchesFilter } from '../event-filter';
 import { EventIndex, IndexEntry } from './event-index';
 
 export interface StreamHead {
@@ -15,6 +22,8 @@ export interface EventLocation {
   streamId: string;
   revision: number;
   position: number;
+  /** The stored event's hash: a retry must carry the very same event, not just its id. */
+  hash: string;
 }
 
 export const MAX_REVISION = Number.MAX_SAFE_INTEGER;
@@ -154,7 +163,7 @@ export class LmdbLayout {
     const stored = position === undefined ? undefined : this.events.get(position);
     if (stored === undefined || position === undefined) return undefined;
     const { streamId, revision } = decodeStoredEvent(stored, position);
-    return { streamId, revision, position };
+    return { streamId, revision, position, hash: storedHash(stored) };
   }
 
   /** Committed events of one stream (see ReadStreamOptions). */
@@ -176,12 +185,41 @@ export class LmdbLayout {
     return events;
   }
 
-  /** Committed events with position > after, in position order. */
+  readEvent(eventId: string): RecordedEvent | undefined {
+    const position = this.ids.get(eventId);
+    const stored = position === undefined ? undefined : this.events.get(position);
+    return stored === undefined ? undefined : decodeStoredEvent(stored, position!);
+  }
+
+  /** Committed events after a position, in position order (see ReadAllOptions). */
   readAll(options: ReadAllOptions): RecordedEvent[] {
-    const range = { start: Math.floor(options.after ?? 0) + 1, limit: options.maxCount };
+    return this.scan(options.after ?? '', options.maxCount, options, Infinity).events;
+  }
+
+  /**
+   * Up to `maxCount` matching events after `after`, examining at most `maxScanned` stored events
+   * (so a filtered read of a long non-matching stretch still returns, with `scannedTo` moved on).
+   */
+  scan(
+    after: string,
+    maxCount: number,
+    { filter }: Pick<ReadAllOptions, 'filter'>,
+    maxScanned = maxCount * 20,
+  ): CatchUpPage {
+    const start = decodeLmdbPosition(after) + 1;
     const events: RecordedEvent[] = [];
-    for (const { key, value } of this.events.getRange(range))
-      events.push(decodeStoredEvent(value, key));
-    return events;
+    let scanned = 0;
+    let last = 0;
+    const scannedTo = () => (last === 0 ? after : encodeLmdbPosition(last));
+    for (const { key, value } of this.events.getRange({ start })) {
+      if (events.length >= maxCount || scanned >= maxScanned) {
+        return { events, scannedTo: scannedTo(), exhausted: false };
+      }
+      scanned++;
+      last = key;
+      const event = decodeStoredEvent(value, key);
+      if (matchesFilter(filter, event.streamId, event.type)) events.push(event);
+    }
+    return { events, scannedTo: scannedTo(), exhausted: true };
   }
 }

@@ -6,22 +6,20 @@
  */
 import pino from 'pino';
 import { LmdbEventStore } from '../lmdb/lmdb-event-store';
-import { newEvents } from './event-store.contract';
+import { sealFor } from './event-store.contract';
 
 const WRITERS = 20;
 
 async function writer(store: LmdbEventStore, index: number): Promise<never> {
   const streamId = `crash-${index}`;
-  let expected: number | 'no_stream' = 'no_stream';
+  let head: { revision: number; hash: string } | undefined;
   for (let n = 0; ; n++) {
-    // Alternate single and multi-event appends; every 5th goes to a shared stream with 'any'.
-    const shared = n % 5 === 4;
-    const events = newEvents(shared ? 1 : 1 + (n % 3));
-    const target = shared ? 'crash-shared' : streamId;
-    const result = await store.append(target, events, shared ? 'any' : expected);
-    if (!shared) expected = result.nextExpectedRevision;
+    // Alternate single and multi-event appends, each sealed onto the stream's head.
+    const events = sealFor(streamId, 1 + (n % 3), head);
+    const result = await store.append(streamId, events, head ? head.revision : 'no_stream');
+    head = { revision: result.nextExpectedRevision, hash: events[events.length - 1].metadata.hash };
     const first = result.nextExpectedRevision - events.length + 1;
-    const lines = events.map((e, i) => `${e.metadata.eventId} ${target} ${first + i}\n`).join('');
+    const lines = events.map((e, i) => `${e.metadata.eventId} ${streamId} ${first + i}\n`).join('');
     process.stdout.write(lines);
   }
 }

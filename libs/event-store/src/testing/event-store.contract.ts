@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import {
   EventStore,
+  ExpectedRevision,
   NewEvent,
   RecordedEvent,
+  START,
   WrongExpectedRevisionError,
 } from '../event-store.port';
-import { GENESIS_HASH, verifyChain } from '../hash-chain';
+import { DuplicateEventIdError } from '../duplicate-event-id.error';
+import { GENESIS_HASH, UnsealedEvent, sealEvents, verifyChain } from '../hash-chain';
+import { readWholeStream } from '../read-pages';
+
+// CONTRACT_V2: the reshaped port (opaque positions, sealed events, paged reads, async subscriptions).
 
 export interface EventStoreHarness {
   store: EventStore;
@@ -16,7 +22,7 @@ export interface EventStoreHarness {
 
 let testCounter = 0;
 
-export function newEvents(count: number, label = 'Noted'): NewEvent[] {
+export function unsealedEvents(count: number, label = 'Noted'): UnsealedEvent[] {
   return Array.from({ length: count }, (_, i) => ({
     type: label,
     data: { n: i, text: `event ${i}`, nested: { ok: true, list: [1, 2, 3] } },
@@ -31,6 +37,52 @@ export function newEvents(count: number, label = 'Noted'): NewEvent[] {
   }));
 }
 
+/**
+ * Sealed events whose chain is not checked (sealed as if for an unnamed stream from genesis):
+ * for tests of everything but the chain. Chain tests seal with `sealFor`/`appendNext`.
+ */
+export function newEvents(count: number, label = 'Noted'): NewEvent[] {
+  return sealEvents('', 0, GENESIS_HASH, unsealedEvents(count, label));
+}
+
+/** The head {revision, hash} of a stream as stored (undefined: no stream). */
+export async function headOf(
+  store: EventStore,
+  streamId: string,
+): Promise<{ revision: number; hash: string } | undefined> {
+  const [last] = await store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+  return last && { revision: last.revision, hash: last.metadata.hash };
+}
+
+/** Seals `count` new events onto the stream's current head and appends them at it. */
+export async function appendNext(
+  store: EventStore,
+  streamId: string,
+  count: number,
+  label = 'Noted',
+): Promise<{ events: NewEvent[]; result: Awaited<ReturnType<EventStore['append']>> }> {
+  const head = await headOf(store, streamId);
+  const events = sealFor(streamId, count, head, label);
+  const expected: ExpectedRevision = head ? head.revision : 'no_stream';
+  return { events, result: await store.append(streamId, events, expected) };
+}
+
+/** Events sealed for `streamId` after `head` (the hash covers the stream id and revision). */
+export function sealFor(
+  streamId: string,
+  count: number,
+  head?: { revision: number; hash: string },
+  label = 'Noted',
+): NewEvent[] {
+  const firstRevision = head ? head.revision + 1 : 0;
+  return sealEvents(
+    streamId,
+    firstRevision,
+    head?.hash ?? GENESIS_HASH,
+    unsealedEvents(count, label),
+  );
+}
+
 const ids = (events: { metadata: { eventId: string } }[]) => events.map((e) => e.metadata.eventId);
 
 async function waitFor(check: () => boolean, timeoutMs = 15_000): Promise<void> {
@@ -42,9 +94,9 @@ async function waitFor(check: () => boolean, timeoutMs = 15_000): Promise<void> 
 }
 
 /**
- * The guarantees of the EventStore port, for every adapter. Only strictly increasing global
- * positions are assumed (EventStoreDB's are not dense); each test uses its own stream prefix so
- * the suite can run against a shared server.
+ * The guarantees of the EventStore port, for every adapter. Positions are opaque: only their
+ * string order is assumed (EventStoreDB's are not dense). Each test uses its own stream prefix
+ * so the suite can run against a shared server.
  */
 export function describeEventStoreContract(
   name: string,
@@ -56,6 +108,15 @@ export function describeEventStoreContract(
     let prefix: string;
     const stream = (suffix: string) => `${prefix}${suffix}`;
     const ours = (events: RecordedEvent[]) => events.filter((e) => e.streamId.startsWith(prefix));
+    const all = (streamId: string) => readWholeStream(store, streamId);
+    const readAllOurs = async (after: string) => {
+      const events: RecordedEvent[] = [];
+      for (let page; (page = await store.readAll({ after, maxCount: 100 })).length > 0;) {
+        events.push(...page);
+        after = page[page.length - 1].position;
+      }
+      return ours(events);
+    };
 
     beforeEach(async () => {
       harness = await makeStore();
@@ -65,19 +126,18 @@ export function describeEventStoreContract(
     afterEach(async () => harness.cleanup());
 
     describe('append', () => {
-      it("appends to a new stream with 'no_stream' and reads the events back with chained metadata", async () => {
-        const events = newEvents(3);
+      it("appends to a new stream with 'no_stream' and reads the events back with their metadata", async () => {
+        const events = sealFor(stream('a'), 3);
         const result = await store.append(stream('a'), events, 'no_stream');
         expect(result.nextExpectedRevision).toBe(2);
-        const read = await store.readStream(stream('a'));
+        const read = await all(stream('a'));
         expect(read.map((e) => [e.streamId, e.revision, e.type, e.data])).toEqual(
           events.map((e, i) => [stream('a'), i, e.type, e.data]),
         );
-        expect(read.map((e) => e.metadata)).toEqual(
-          events.map((e) => expect.objectContaining(e.metadata)),
-        );
+        expect(read.map((e) => e.metadata)).toEqual(events.map((e) => e.metadata));
         expect(read[2].position).toBe(result.position);
-        expect(read[0].position).toBeLessThan(read[1].position);
+        expect(read[0].position < read[1].position).toBe(true);
+        expect(verifyChain(read)).toEqual({ ok: true });
       });
 
       it("rejects 'no_stream' on an existing stream", async () => {
@@ -101,42 +161,72 @@ export function describeEventStoreContract(
         await expect(store.append(stream('missing'), newEvents(1), 3)).rejects.toMatchObject({
           actual: 'no_stream',
         });
-        const read = await store.readStream(stream('a'));
+        const read = await all(stream('a'));
         expect(read).toHaveLength(2);
         expect(ids(read)).not.toContain(rejected[0].metadata.eventId);
-        expect(await store.readStream(stream('missing'))).toEqual([]);
+        expect(await all(stream('missing'))).toEqual([]);
+        expect(await store.readEvent(rejected[0].metadata.eventId)).toBeUndefined();
       });
 
       it("'any' appends whatever the stream's state", async () => {
         expect((await store.append(stream('a'), newEvents(1), 'any')).nextExpectedRevision).toBe(0);
         expect((await store.append(stream('a'), newEvents(2), 'any')).nextExpectedRevision).toBe(2);
-        expect(await store.readStream(stream('a'))).toHaveLength(3);
+        expect(await all(stream('a'))).toHaveLength(3);
       });
 
       it('an exact expected revision appends after it', async () => {
         const first = await store.append(stream('a'), newEvents(1), 'no_stream');
         const second = await store.append(stream('a'), newEvents(1), first.nextExpectedRevision);
         expect(second.nextExpectedRevision).toBe(1);
-        expect(second.position).toBeGreaterThan(first.position);
+        expect(second.position > first.position).toBe(true);
       });
 
-      it('re-appending the same event ids is an idempotent no-op resolving with the original result', async () => {
+      it('re-appending the same event ids after the same revision is a no-op resolving with the original result', async () => {
         const events = newEvents(2);
         const original = await store.append(stream('a'), events, 'no_stream');
         expect(await store.append(stream('a'), events, 'no_stream')).toEqual(original);
         const next = await store.append(stream('a'), newEvents(1), original.nextExpectedRevision);
         expect(await store.append(stream('a'), events, 'no_stream')).toEqual(original);
-        expect(await store.append(stream('a'), events, 'any')).toEqual(original);
-        const read = await store.readStream(stream('a'));
+        const read = await all(stream('a'));
         expect(read).toHaveLength(3);
         expect(read[2].position).toBe(next.position);
       });
 
-      it('chains hashes from genesis across appends (verifyChain)', async () => {
-        await store.append(stream('a'), newEvents(2), 'no_stream');
-        await store.append(stream('a'), newEvents(1), 1);
-        await store.append(stream('a'), newEvents(3), 'any');
-        const read = await store.readStream(stream('a'));
+      it('an event id stored elsewhere is refused with DuplicateEventIdError, writing nothing', async () => {
+        const [original] = newEvents(1);
+        await store.append(stream('a'), [original], 'no_stream');
+        await store.append(stream('a'), newEvents(1), 0);
+        const [fresh] = newEvents(1);
+        // The same id later in the same stream (a retried command decided again), or in another.
+        await expect(store.append(stream('a'), [fresh, original], 1)).rejects.toBeInstanceOf(
+          DuplicateEventIdError,
+        );
+        await expect(store.append(stream('b'), [original], 'no_stream')).rejects.toBeInstanceOf(
+          DuplicateEventIdError,
+        );
+        // Another event under a stored id at the very place it is stored is no retry either.
+        const impostor = { ...newEvents(1)[0], metadata: { ...newEvents(1)[0].metadata } };
+        impostor.metadata.eventId = original.metadata.eventId;
+        await expect(store.append(stream('a'), [impostor], 'no_stream')).rejects.toBeInstanceOf(
+          DuplicateEventIdError,
+        );
+        expect(await all(stream('a'))).toHaveLength(2);
+        expect(await all(stream('b'))).toEqual([]);
+        expect(await store.readEvent(fresh.metadata.eventId)).toBeUndefined();
+      });
+
+      it('readEvent finds an event by id, wherever it is stored', async () => {
+        const { events } = await appendNext(store, stream('a'), 3);
+        const found = await store.readEvent(events[1].metadata.eventId);
+        expect(found).toMatchObject({ streamId: stream('a'), revision: 1, data: events[1].data });
+        expect(await store.readEvent(randomUUID())).toBeUndefined();
+      });
+
+      it('keeps the chain the writers sealed across appends (verifyChain)', async () => {
+        await appendNext(store, stream('a'), 2);
+        await appendNext(store, stream('a'), 1);
+        await appendNext(store, stream('a'), 3);
+        const read = await all(stream('a'));
         expect(read[0].metadata.prevHash).toBe(GENESIS_HASH);
         expect(read[2].metadata.prevHash).toBe(read[1].metadata.hash);
         expect(verifyChain(read)).toEqual({ ok: true });
@@ -145,8 +235,9 @@ export function describeEventStoreContract(
       });
 
       it('a 20-way race on one expected revision has exactly one winner', async () => {
-        await store.append(stream('race'), newEvents(1), 'no_stream');
-        const attempts = Array.from({ length: 20 }, () => newEvents(1));
+        const { events: first } = await appendNext(store, stream('race'), 1);
+        const head = { revision: 0, hash: first[0].metadata.hash };
+        const attempts = Array.from({ length: 20 }, () => sealFor(stream('race'), 1, head));
         const outcomes = await Promise.allSettled(
           attempts.map((events) => store.append(stream('race'), events, 0)),
         );
@@ -155,24 +246,31 @@ export function describeEventStoreContract(
         for (const o of outcomes) {
           if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(WrongExpectedRevisionError);
         }
-        const read = await store.readStream(stream('race'));
+        const read = await all(stream('race'));
         expect(read).toHaveLength(2);
         expect(read[1].metadata.eventId).toBe(attempts[winners[0]][0].metadata.eventId);
+        expect(verifyChain(read)).toEqual({ ok: true });
       });
 
-      it('1,000 concurrent appends across 50 streams are all durable and readable after reopen', async () => {
+      it('1,000 appends, 50 streams written concurrently, are all durable and readable after reopen', async () => {
         const appended = new Map<string, string[]>();
-        const writes = Array.from({ length: 1000 }, (_, i) => {
-          const streamId = stream(`s${i % 50}`);
-          const events = newEvents(1);
-          appended.set(streamId, [...(appended.get(streamId) ?? []), events[0].metadata.eventId]);
-          return store.append(streamId, events, 'any');
-        });
-        await Promise.all(writes);
+        await Promise.all(
+          Array.from({ length: 50 }, async (_, s) => {
+            const streamId = stream(`s${s}`);
+            let head: { revision: number; hash: string } | undefined;
+            for (let i = 0; i < 20; i++) {
+              const events = sealFor(streamId, 1, head);
+              const expected = head ? head.revision : 'no_stream';
+              const result = await store.append(streamId, events, expected);
+              head = { revision: result.nextExpectedRevision, hash: events[0].metadata.hash };
+              appended.set(streamId, [...(appended.get(streamId) ?? []), ...ids(events)]);
+            }
+          }),
+        );
         const reader = harness.reopen ? await harness.reopen() : store;
         for (const [streamId, eventIds] of appended) {
-          const read = await reader.readStream(streamId);
-          expect(new Set(ids(read))).toEqual(new Set(eventIds));
+          const read = await readWholeStream(reader, streamId, 7);
+          expect(ids(read)).toEqual(eventIds);
           expect(verifyChain(read)).toEqual({ ok: true });
         }
       });
@@ -181,10 +279,10 @@ export function describeEventStoreContract(
     describe('read', () => {
       const revisions = (events: RecordedEvent[]) => events.map((e) => e.revision);
 
-      it('reads forwards, backwards, from a revision and up to maxCount', async () => {
+      it('reads pages forwards and backwards, from a revision, never more than maxCount', async () => {
         await store.append(stream('a'), newEvents(5), 'no_stream');
-        const read = (options: Parameters<EventStore['readStream']>[1]) =>
-          store.readStream(stream('a'), options);
+        const read = (options: Partial<Parameters<EventStore['readStream']>[1]>) =>
+          store.readStream(stream('a'), { maxCount: 100, ...options });
         expect(revisions(await read({}))).toEqual([0, 1, 2, 3, 4]);
         expect(revisions(await read({ direction: 'backwards' }))).toEqual([4, 3, 2, 1, 0]);
         expect(revisions(await read({ fromRevision: 2 }))).toEqual([2, 3, 4]);
@@ -195,14 +293,16 @@ export function describeEventStoreContract(
         expect(revisions(await read({ direction: 'backwards', maxCount: 2 }))).toEqual([4, 3]);
         expect(revisions(await read({ fromRevision: 1, maxCount: 2 }))).toEqual([1, 2]);
         expect(revisions(await read({ fromRevision: 9 }))).toEqual([]);
+        expect(revisions(await readWholeStream(store, stream('a'), 2))).toEqual([0, 1, 2, 3, 4]);
       });
 
-      it('a missing stream reads as an empty array', async () => {
-        expect(await store.readStream(stream('nothing'))).toEqual([]);
-        expect(await store.readStream(stream('nothing'), { direction: 'backwards' })).toEqual([]);
+      it('a missing stream reads as an empty page', async () => {
+        expect(await store.readStream(stream('nothing'), { maxCount: 10 })).toEqual([]);
+        const backwards = { direction: 'backwards', maxCount: 10 } as const;
+        expect(await store.readStream(stream('nothing'), backwards)).toEqual([]);
       });
 
-      it('readAll returns events in append order with increasing positions, after an exclusive position', async () => {
+      it('readAll returns pages in append order with increasing positions, after an exclusive position', async () => {
         const marker = await store.append(stream('marker'), newEvents(1), 'no_stream');
         const written: string[] = [];
         for (const suffix of ['a', 'b', 'a', 'c', 'b']) {
@@ -210,11 +310,37 @@ export function describeEventStoreContract(
           written.push(...ids(events));
           await store.append(stream(suffix), events, 'any');
         }
-        const all = ours(await store.readAll({ after: marker.position }));
-        expect(ids(all)).toEqual(written);
-        all.slice(1).forEach((e, i) => expect(e.position).toBeGreaterThan(all[i].position));
-        const page = await store.readAll({ after: all[3].position, maxCount: 2 });
+        const ordered = await readAllOurs(marker.position);
+        expect(ids(ordered)).toEqual(written);
+        ordered.slice(1).forEach((e, i) => expect(e.position > ordered[i].position).toBe(true));
+        const page = await store.readAll({ after: ordered[3].position, maxCount: 2 });
         expect(ids(page)).toEqual(written.slice(4, 6));
+        expect((await store.readAll({ after: START, maxCount: 1 })).length).toBe(1);
+      });
+
+      it('readAll filters by stream prefix and event type', async () => {
+        const marker = await store.append(stream('marker'), newEvents(1), 'no_stream');
+        await store.append(stream('x-1'), newEvents(2, 'Kept'), 'any');
+        await store.append(stream('y-1'), newEvents(2, 'Kept'), 'any');
+        await store.append(stream('x-2'), newEvents(1, 'Other'), 'any');
+        const byPrefix = await store.readAll({
+          after: marker.position,
+          maxCount: 100,
+          filter: { streamPrefixes: [stream('x-')] },
+        });
+        expect(byPrefix.map((e) => e.streamId)).toEqual([
+          stream('x-1'),
+          stream('x-1'),
+          stream('x-2'),
+        ]);
+        const byType = ours(
+          await store.readAll({
+            after: marker.position,
+            maxCount: 1000,
+            filter: { eventTypes: ['Other'] },
+          }),
+        );
+        expect(byType.map((e) => e.streamId)).toEqual([stream('x-2')]);
       });
     });
 
@@ -231,6 +357,7 @@ export function describeEventStoreContract(
           received.push(event);
           active--;
         });
+        await subscription.ready;
         const live = Promise.all(
           Array.from({ length: 5 }, async (_, writer) => {
             for (let i = 0; i < 20; i++)
@@ -240,36 +367,52 @@ export function describeEventStoreContract(
         await subscription.caughtUp;
         await live;
         await waitFor(() => ours(received).length >= 130);
-        await subscription.stop();
-        const stored = ours(await store.readAll({ after: marker.position }));
+        await subscription.close();
+        const stored = await readAllOurs(marker.position);
         expect(ids(ours(received))).toEqual(ids(stored));
         expect(stored).toHaveLength(130);
         expect(maxActive).toBe(1);
-        received
-          .slice(1)
-          .forEach((e, i) => expect(e.position).toBeGreaterThan(received[i].position));
+        received.slice(1).forEach((e, i) => expect(e.position > received[i].position).toBe(true));
       });
 
-      it('resumes from a checkpoint position', async () => {
+      it('resumes from a checkpoint position, and commit() records the consumer’s progress', async () => {
         await store.append(stream('a'), newEvents(5), 'no_stream');
-        const stored = await store.readStream(stream('a'));
+        const stored = await all(stream('a'));
         const received: RecordedEvent[] = [];
         const subscription = store.subscribeToAll({ after: stored[2].position }, (event) => {
           received.push(event);
         });
+        expect(subscription.committed).toBe(stored[2].position);
         await subscription.caughtUp;
-        await subscription.stop();
+        await subscription.commit(stored[4].position);
+        expect(subscription.committed).toBe(stored[4].position);
+        await subscription.close();
         expect(ids(ours(received))).toEqual(ids(stored.slice(3)));
       });
 
-      it('delivers nothing after stop() resolves', async () => {
+      it('a filtered subscription delivers only the matching streams', async () => {
+        const marker = await store.append(stream('marker'), newEvents(1), 'no_stream');
+        const received: RecordedEvent[] = [];
+        const filter = { streamPrefixes: [stream('keep-')] };
+        const subscription = store.subscribeToAll({ after: marker.position, filter }, (event) => {
+          received.push(event);
+        });
+        await subscription.ready;
+        await store.append(stream('skip-1'), newEvents(2), 'any');
+        await store.append(stream('keep-1'), newEvents(2), 'any');
+        await waitFor(() => received.length >= 2);
+        await subscription.close();
+        expect(received.map((e) => e.streamId)).toEqual([stream('keep-1'), stream('keep-1')]);
+      });
+
+      it('delivers nothing after close() resolves', async () => {
         const marker = await store.append(stream('marker'), newEvents(1), 'no_stream');
         const received: RecordedEvent[] = [];
         const subscription = store.subscribeToAll({ after: marker.position }, (event) => {
           received.push(event);
         });
         await subscription.caughtUp;
-        await subscription.stop();
+        await subscription.close();
         await store.append(stream('a'), newEvents(3), 'no_stream');
         await new Promise((resolve) => setTimeout(resolve, 50));
         expect(ours(received)).toEqual([]);

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/co
 import { isDomainError } from '../../../domain/src';
 import { AppError, fromDomainError } from '../app-error';
 import { Logger } from '../logger';
+import { errorHeaders } from './rate-limit';
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -21,23 +22,32 @@ const HTTP_CODES: Record<number, string> = {
 
 /**
  * Every error leaves as `{error:{code,message}}` with its status; never a stack trace.
- * Unknown errors are logged and answered 500 internal.
+ * Unknown errors are logged and answered 500 internal. A 429 carries `Retry-After`.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const { status, body } = this.toResponse(exception);
+    const { status, body, headers } = this.toResponse(exception);
     const reply = host.switchToHttp().getResponse();
     if (host.getType() !== 'http' || !reply || typeof reply.status !== 'function') return;
     if (reply.sent) return;
-    reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+    reply.status(status).header('content-type', 'application/json; charset=utf-8');
+    if (headers) for (const [name, value] of Object.entries(headers)) reply.header(name, value);
+    reply.send(body);
   }
 
-  toResponse(exception: unknown): { status: number; body: ErrorBody } {
-    if (exception instanceof AppError)
-      return shape(exception.status, exception.code, exception.message);
+  toResponse(exception: unknown): {
+    status: number;
+    body: ErrorBody;
+    headers?: Record<string, string>;
+  } {
+    if (exception instanceof AppError) {
+      const headers = errorHeaders(exception);
+      const response = shape(exception.status, exception.code, exception.message);
+      return headers ? { ...response, headers } : response;
+    }
     if (isDomainError(exception)) return this.toResponse(fromDomainError(exception));
     if (exception instanceof HttpException) return fromHttpException(exception);
     this.logger.error({ err: exception }, 'unhandled error');

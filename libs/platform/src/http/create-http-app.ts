@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { FastifyServerOptions } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { existsSync, readFileSync } from 'node:fs';
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { AppConfig } from '../config';
@@ -10,12 +10,14 @@ import { Logger } from '../logger';
 import { PinoNestLogger } from '../nest-logger';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { FastPathServer, JsonBodyParser } from './fast-path-server';
+import { HttpRateLimiter, loadHttpRateLimit } from './rate-limit';
 
 /** Requests larger than this are refused with 413 before any handler runs (a 100,000-char body fits). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /**
- * A Nest app on Fastify with our error shape, pino logs and body limit. Not yet listening.
+ * A Nest app on Fastify with our error shape, pino logs, body limit and per-client request
+ * budget (429 + Retry-After; HTTP_RATE_LIMIT_PER_SECOND / HTTP_RATE_LIMIT_BURST). Not yet listening.
  * No Nest middleware (app.use / MiddlewareConsumer) is supported: skipMiddie spares every
  * request @fastify/middie's pass; use Fastify hooks instead.
  */
@@ -24,6 +26,8 @@ export async function createHttpApp(
   logger: Logger,
 ): Promise<NestFastifyApplication> {
   const errors = new AllExceptionsFilter(logger);
+  const rateLimit = loadHttpRateLimit();
+  const limiter = rateLimit.perSecond > 0 ? new HttpRateLimiter(rateLimit) : undefined;
   let server: FastPathServer | undefined;
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
@@ -34,6 +38,7 @@ export async function createHttpApp(
       server = new FastPathServer(handler, {
         bodyLimit: BODY_LIMIT_BYTES,
         toResponse: (err) => errors.toResponse(err),
+        ...(limiter ? { admit: (req: IncomingMessage) => limiter.check(req) } : {}),
       });
       // What Fastify applies to the servers it creates itself (its defaults are filled in
       // before the factory is called).

@@ -31,8 +31,13 @@ export type JsonBodyParser = (
 
 export interface FastPathOptions {
   bodyLimit: number;
-  /** The app's error shape (AllExceptionsFilter.toResponse). */
-  toResponse(err: unknown): { status: number; body: unknown };
+  /** The app's error shape (AllExceptionsFilter.toResponse), with any extra headers (Retry-After). */
+  toResponse(err: unknown): { status: number; body: unknown; headers?: Record<string, string> };
+  /**
+   * Runs before every request, fast path or not: a refusal (e.g. RateLimitedError) is answered
+   * at once through toResponse, and the request goes no further.
+   */
+  admit?(req: IncomingMessage): Promise<unknown>;
 }
 
 export type FastResponseListener = (
@@ -66,9 +71,27 @@ export class FastPathServer extends Server {
     private readonly options: FastPathOptions,
   ) {
     super();
-    this.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const admit = options.admit;
+    const dispatch = (req: IncomingMessage, res: ServerResponse) => {
       if (!this.tryServe(req, res)) fallback(req, res);
+    };
+    this.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (!admit) return dispatch(req, res);
+      const started = performance.now();
+      admit(req).then(
+        (refusal) => (refusal ? this.refuse(req, res, refusal, started) : dispatch(req, res)),
+        () => dispatch(req, res), // a failing admission check must not take the API down
+      );
     });
+  }
+
+  /** Answers a request that was not admitted; its body is never read (Node discards it). */
+  private refuse(req: IncomingMessage, res: ServerResponse, refusal: unknown, started: number) {
+    const { status, body, headers } = this.options.toResponse(refusal);
+    this.write(res, status, body, headers);
+    const seconds = (performance.now() - started) / 1000;
+    for (const listener of this.responseListeners)
+      listener(req.method ?? 'GET', 'refused', status, seconds);
   }
 
   /** Fastify's JSON parser; fast routes are served only once it is set. */
@@ -143,8 +166,8 @@ export class FastPathServer extends Server {
       .then(
         (result) => this.send(res, route, route.status, result, started),
         (err: unknown) => {
-          const { status, body: errorBody } = this.options.toResponse(err);
-          this.send(res, route, status, errorBody, started);
+          const { status, body: errorBody, headers } = this.options.toResponse(err);
+          this.send(res, route, status, errorBody, started, headers);
         },
       )
       .catch(() => res.destroy()); // a response that cannot be written: drop the connection
@@ -156,18 +179,31 @@ export class FastPathServer extends Server {
     status: number,
     payload: unknown,
     started: number,
+    headers?: Record<string, string>,
+  ): void {
+    if (res.destroyed) return;
+    this.write(res, status, payload, headers);
+    const seconds = (performance.now() - started) / 1000;
+    for (const listener of this.responseListeners) listener('POST', route.url, status, seconds);
+  }
+
+  private write(
+    res: ServerResponse,
+    status: number,
+    payload: unknown,
+    headers?: Record<string, string>,
   ): void {
     if (res.destroyed) return;
     const json = JSON.stringify(payload);
-    res.writeHead(status, [
+    const head = [
       'content-type',
       'application/json; charset=utf-8',
       'content-length',
       String(Buffer.byteLength(json)),
-    ]);
+    ];
+    if (headers) for (const [name, value] of Object.entries(headers)) head.push(name, value);
+    res.writeHead(status, head);
     res.end(json);
-    const seconds = (performance.now() - started) / 1000;
-    for (const listener of this.responseListeners) listener('POST', route.url, status, seconds);
   }
 }
 

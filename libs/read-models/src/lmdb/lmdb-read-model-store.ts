@@ -12,6 +12,8 @@ import {
 } from '../read-model-store.port';
 import { NO_WATERMARKS, unreadCount } from '../watermarks';
 import { applyOp } from './apply-op';
+import { START } from '../../../event-store/src/position';
+import { encodeLmdbPosition } from '../../../event-store/src/lmdb/stored-event';
 import {
   CHECKPOINT_KEY,
   LmdbTables,
@@ -52,17 +54,26 @@ export class LmdbReadModelStore implements ReadModelStore {
     markCleanlyClosed(dir, READ_MODELS_FILE);
   }
 
-  async apply(ops: ReadModelOp[], checkpoint: number): Promise<void> {
+  async apply(ops: ReadModelOp[], checkpoint: string): Promise<void> {
     this.tables.root.transactionSync(() => {
       for (const op of ops) applyOp(this.tables, op);
-      const stored = this.tables.meta.get(CHECKPOINT_KEY) ?? 0;
       // The checkpoint never moves back, so a stale redelivered batch cannot rewind it.
-      if (checkpoint > stored) this.tables.meta.put(CHECKPOINT_KEY, checkpoint);
+      if (checkpoint > this.storedCheckpoint()) this.tables.meta.put(CHECKPOINT_KEY, checkpoint);
     });
   }
 
-  async getCheckpoint(): Promise<number> {
-    return this.tables.meta.get(CHECKPOINT_KEY) ?? 0;
+  async getCheckpoint(): Promise<string> {
+    return this.storedCheckpoint();
+  }
+
+  /**
+   * Data directories from before positions were opaque hold the LMDB log key as a number: it
+   * reads as that log's position (the embedded read models only ever follow the LMDB log).
+   */
+  private storedCheckpoint(): string {
+    const stored = this.tables.meta.get(CHECKPOINT_KEY);
+    if (typeof stored === 'number') return stored === 0 ? START : encodeLmdbPosition(stored);
+    return stored ?? START;
   }
 
   async getConversation(conversationId: string): Promise<ConversationView | undefined> {

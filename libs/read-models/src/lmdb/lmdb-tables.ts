@@ -20,7 +20,7 @@ export interface ConversationRow {
  * - inbox:         [userId, conversationId] → true     (per-user index of the same set)
  * - messages:      [conversationId, seq] → TimelineMessage
  * - receipts:      [conversationId, userId] → Watermarks (kept for former members too)
- * - meta:          'checkpoint' → number
+ * - meta:          'checkpoint' → the last applied global position (string; a number before)
  */
 export interface LmdbTables {
   root: RootDatabase;
@@ -29,7 +29,7 @@ export interface LmdbTables {
   inbox: Database<true, [string, string]>;
   messages: Database<TimelineMessage, [string, number]>;
   receipts: Database<Watermarks, [string, string]>;
-  meta: Database<number, string>;
+  meta: Database<string | number, string>;
 }
 
 export const CHECKPOINT_KEY = 'checkpoint';

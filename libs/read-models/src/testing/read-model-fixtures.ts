@@ -1,9 +1,16 @@
 import { ReadModelOp, TimelineMessage } from '../../../domain/src';
+import { padU64 } from '../../../event-store/src/position';
 import { ReadModelStore } from '../read-model-store.port';
 
 /** Op builders for specs: small, explicit, and close to what `project` emits. */
 export const at = (minute: number): string =>
   new Date(Date.UTC(2025, 0, 1, 0, minute)).toISOString();
+
+/**
+ * The n-th global position, as a checkpoint: positions are opaque strings whose string order is
+ * log order, so specs use fixed-width ones (pos(9) < pos(12), unlike '9' and '12').
+ */
+export const pos = (n: number): string => padU64(n);
 
 export const startConversation = (
   conversationId: string,

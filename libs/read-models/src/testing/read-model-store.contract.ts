@@ -1,6 +1,13 @@
 import { ReadModelOp } from '../../../domain/src';
 import { ReadModelStore } from '../read-model-store.port';
-import { message, putMessage, raise, snapshotOf, startConversation } from './read-model-fixtures';
+import {
+  message,
+  pos,
+  putMessage,
+  raise,
+  snapshotOf,
+  startConversation,
+} from './read-model-fixtures';
 
 /**
  * The guarantees of ReadModelStore, run against every adapter (LMDB here; ScyllaDB+Redis
@@ -29,8 +36,8 @@ export function describeReadModelStoreContract(
 const sorted = (values: string[]): string[] => [...values].sort();
 
 function describeConversations(store: () => ReadModelStore): void {
-  it('an empty store knows nothing and has checkpoint 0', async () => {
-    expect(await store().getCheckpoint()).toBe(0);
+  it("an empty store knows nothing and has checkpoint '' (START)", async () => {
+    expect(await store().getCheckpoint()).toBe('');
     expect(await store().getConversation('c1')).toBeUndefined();
     expect(await store().getMessages('c1', { limit: 10 })).toEqual([]);
     expect(await store().getInbox('alice')).toEqual([]);
@@ -43,7 +50,10 @@ function describeConversations(store: () => ReadModelStore): void {
   });
 
   it('upsertConversation and addMembers create the conversation view', async () => {
-    await store().apply(startConversation('c1', ['bob', 'alice'], { title: 'Team', minute: 3 }), 1);
+    await store().apply(
+      startConversation('c1', ['bob', 'alice'], { title: 'Team', minute: 3 }),
+      pos(1),
+    );
     const view = await store().getConversation('c1');
     expect({ ...view, members: sorted(view!.members) }).toEqual({
       conversationId: 'c1',
@@ -56,18 +66,21 @@ function describeConversations(store: () => ReadModelStore): void {
   });
 
   it('a conversation without a title has no title key', async () => {
-    await store().apply(startConversation('c1', ['alice', 'bob'], { kind: 'direct' }), 1);
+    await store().apply(startConversation('c1', ['alice', 'bob'], { kind: 'direct' }), pos(1));
     const view = await store().getConversation('c1');
     expect(view!.kind).toBe('direct');
     expect('title' in view!).toBe(false);
   });
 
   it('addMembers and removeMembers change the member set and the inboxes', async () => {
-    await store().apply(startConversation('c1', ['alice', 'bob']), 1);
-    await store().apply([{ op: 'addMembers', conversationId: 'c1', userIds: ['carol', 'bob'] }], 2);
+    await store().apply(startConversation('c1', ['alice', 'bob']), pos(1));
+    await store().apply(
+      [{ op: 'addMembers', conversationId: 'c1', userIds: ['carol', 'bob'] }],
+      pos(2),
+    );
     await store().apply(
       [{ op: 'removeMembers', conversationId: 'c1', userIds: ['bob', 'nobody'] }],
-      3,
+      pos(3),
     );
     expect(sorted((await store().getConversation('c1'))!.members)).toEqual(['alice', 'carol']);
     expect((await store().getInbox('bob')).map((e) => e.conversationId)).toEqual([]);
@@ -77,9 +90,9 @@ function describeConversations(store: () => ReadModelStore): void {
   it('keeps conversations apart even when one id is a prefix of another', async () => {
     await store().apply(
       [...startConversation('c1', ['alice']), ...startConversation('c10', ['bob'])],
-      1,
+      pos(1),
     );
-    await store().apply([putMessage('c1', 1), putMessage('c10', 1), putMessage('c10', 2)], 2);
+    await store().apply([putMessage('c1', 1), putMessage('c10', 1), putMessage('c10', 2)], pos(2));
     expect((await store().getConversation('c1'))!.members).toEqual(['alice']);
     expect((await store().getConversation('c1'))!.lastSeq).toBe(1);
     expect(await store().getMessages('c1', { limit: 10 })).toEqual([message('c1', 1)]);
@@ -93,7 +106,7 @@ function describeTimeline(store: () => ReadModelStore): void {
 
   beforeEach(async () => {
     const puts = [5, 1, 9, 3, 10, 2, 8, 4, 7, 6].map((seq) => putMessage('c1', seq));
-    await store().apply([...startConversation('c1', ['alice', 'bob']), ...puts], 1);
+    await store().apply([...startConversation('c1', ['alice', 'bob']), ...puts], pos(1));
   });
 
   it('stores messages exactly and lastSeq is the highest seq', async () => {
@@ -110,7 +123,7 @@ function describeTimeline(store: () => ReadModelStore): void {
         ...startConversation('c10', ['alice']),
         putMessage('c10', 42),
       ],
-      2,
+      pos(2),
     );
     expect((await store().getConversation('c'))!.lastSeq).toBe(0);
     expect((await store().getConversation('c1'))!.lastSeq).toBe(10);
@@ -149,34 +162,37 @@ function describeReceiptsAndInbox(store: () => ReadModelStore): void {
   const receipt = (userId: string) => store().getReceipt('c1', userId);
 
   beforeEach(async () => {
-    await store().apply(startConversation('c1', ['alice', 'bob', 'carol']), 1);
+    await store().apply(startConversation('c1', ['alice', 'bob', 'carol']), pos(1));
   });
 
   it('watermarks never go down', async () => {
-    await store().apply([raise('c1', 'bob', 5, 3)], 2);
-    await store().apply([raise('c1', 'bob', 4, 0), raise('c1', 'bob', 0, 2)], 3);
+    await store().apply([raise('c1', 'bob', 5, 3)], pos(2));
+    await store().apply([raise('c1', 'bob', 4, 0), raise('c1', 'bob', 0, 2)], pos(3));
     expect(await receipt('bob')).toEqual({ userId: 'bob', deliveredSeq: 5, readSeq: 3 });
   });
 
   it('read implies delivered, even when a late delivered watermark arrives', async () => {
-    await store().apply([raise('c1', 'bob', 0, 7)], 2);
+    await store().apply([raise('c1', 'bob', 0, 7)], pos(2));
     expect(await receipt('bob')).toEqual({ userId: 'bob', deliveredSeq: 7, readSeq: 7 });
-    await store().apply([raise('c1', 'bob', 4, 0)], 3);
+    await store().apply([raise('c1', 'bob', 4, 0)], pos(3));
     expect(await receipt('bob')).toEqual({ userId: 'bob', deliveredSeq: 7, readSeq: 7 });
   });
 
   it('raises within one apply see each other (max over the batch)', async () => {
     await store().apply(
       [raise('c1', 'bob', 2, 1), raise('c1', 'bob', 6, 0), raise('c1', 'bob', 1, 4)],
-      2,
+      pos(2),
     );
     expect(await receipt('bob')).toEqual({ userId: 'bob', deliveredSeq: 6, readSeq: 4 });
   });
 
   it('getReceipts lists every member with 0 defaults, and former members that have watermarks', async () => {
-    await store().apply([raise('c1', 'bob', 3, 2), raise('c1', 'carol', 1, 1)], 2);
-    await store().apply([{ op: 'removeMembers', conversationId: 'c1', userIds: ['carol'] }], 3);
-    await store().apply([{ op: 'addMembers', conversationId: 'c1', userIds: ['dave'] }], 4);
+    await store().apply([raise('c1', 'bob', 3, 2), raise('c1', 'carol', 1, 1)], pos(2));
+    await store().apply(
+      [{ op: 'removeMembers', conversationId: 'c1', userIds: ['carol'] }],
+      pos(3),
+    );
+    await store().apply([{ op: 'addMembers', conversationId: 'c1', userIds: ['dave'] }], pos(4));
     const receipts = await store().getReceipts('c1');
     expect([...receipts].sort((a, b) => a.userId.localeCompare(b.userId))).toEqual([
       { userId: 'alice', deliveredSeq: 0, readSeq: 0 },
@@ -189,9 +205,9 @@ function describeReceiptsAndInbox(store: () => ReadModelStore): void {
   it('the inbox shows last message, watermarks and unread = lastSeq − readSeq', async () => {
     await store().apply(
       [putMessage('c1', 1), raise('c1', 'alice', 1, 1), putMessage('c1', 2, 'carol')],
-      2,
+      pos(2),
     );
-    await store().apply([putMessage('c1', 3, 'carol'), raise('c1', 'bob', 3, 1)], 3);
+    await store().apply([putMessage('c1', 3, 'carol'), raise('c1', 'bob', 3, 1)], pos(3));
     const [entry] = await store().getInbox('bob');
     expect({ ...entry, members: sorted(entry.members) }).toEqual({
       conversationId: 'c1',
@@ -208,7 +224,7 @@ function describeReceiptsAndInbox(store: () => ReadModelStore): void {
   });
 
   it('unread never goes negative and an empty conversation has no last message', async () => {
-    await store().apply([raise('c1', 'bob', 4, 4)], 2);
+    await store().apply([raise('c1', 'bob', 4, 4)], pos(2));
     const [entry] = await store().getInbox('bob');
     expect(entry.unreadCount).toBe(0);
     expect(entry.lastSeq).toBe(0);
@@ -216,9 +232,9 @@ function describeReceiptsAndInbox(store: () => ReadModelStore): void {
   });
 
   it('lists the most recently active conversation first', async () => {
-    await store().apply(startConversation('c2', ['bob'], { minute: 30 }), 2);
-    await store().apply(startConversation('c3', ['bob'], { minute: 10 }), 3);
-    await store().apply([putMessage('c1', 1, 'alice', 60)], 4);
+    await store().apply(startConversation('c2', ['bob'], { minute: 30 }), pos(2));
+    await store().apply(startConversation('c3', ['bob'], { minute: 10 }), pos(3));
+    await store().apply([putMessage('c1', 1, 'alice', 60)], pos(4));
     expect((await store().getInbox('bob')).map((e) => e.conversationId)).toEqual([
       'c1',
       'c2',
@@ -243,7 +259,7 @@ function describeIdempotence(store: () => ReadModelStore): void {
     ],
   ];
   const applyAll = async (): Promise<void> => {
-    for (const [index, ops] of history.entries()) await store().apply(ops, index + 1);
+    for (const [index, ops] of history.entries()) await store().apply(ops, pos(index + 1));
   };
   const snapshot = () => snapshotOf(store(), ['c1'], ['alice', 'bob', 'carol']);
 
@@ -257,23 +273,23 @@ function describeIdempotence(store: () => ReadModelStore): void {
   it('re-applying a suffix of the history (a redelivered tail) changes nothing', async () => {
     await applyAll();
     const once = await snapshot();
-    await store().apply(history.slice(2).flat(), history.length);
+    await store().apply(history.slice(2).flat(), pos(history.length));
     expect(await snapshot()).toEqual(once);
   });
 
   it('stores the checkpoint with the ops, and never moves it back', async () => {
-    await store().apply(startConversation('c1', ['alice']), 7);
-    expect(await store().getCheckpoint()).toBe(7);
-    await store().apply([], 12);
-    expect(await store().getCheckpoint()).toBe(12);
-    await store().apply([], 9);
-    expect(await store().getCheckpoint()).toBe(12);
+    await store().apply(startConversation('c1', ['alice']), pos(7));
+    expect(await store().getCheckpoint()).toBe(pos(7));
+    await store().apply([], pos(12));
+    expect(await store().getCheckpoint()).toBe(pos(12));
+    await store().apply([], pos(9));
+    expect(await store().getCheckpoint()).toBe(pos(12));
   });
 
   it('clear() removes every read model and the checkpoint', async () => {
     await applyAll();
     await store().clear();
-    expect(await store().getCheckpoint()).toBe(0);
+    expect(await store().getCheckpoint()).toBe('');
     expect(await store().getConversation('c1')).toBeUndefined();
     expect(await store().getMessages('c1', { limit: 10 })).toEqual([]);
     expect(await store().getInbox('bob')).toEqual([]);
