@@ -19,10 +19,6 @@ const { Client } = require('pg');
 const { newHistogram, summary } = require('./lib/stats');
 
 const url = process.env.DATABASE_URL;
-if (!url) {
-  console.error('set DATABASE_URL (npm run infra:up)');
-  process.exit(2);
-}
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const APPENDERS = Number(process.env.BENCH_APPENDERS ?? 50);
@@ -81,6 +77,7 @@ function message(streamId, sender, n) {
 }
 
 async function main() {
+  if (!url) throw new Error('set DATABASE_URL (npm run infra:up)');
   const { PostgresEventStore, sealEvents, GENESIS_HASH } = load();
   const schema = `bench_append_${process.pid}`;
   const logger = require('pino')({ level: 'warn' });
@@ -197,6 +194,7 @@ async function main() {
     latencyMs: summary(latency),
     subscriberLagMs: SUBSCRIBER ? summary(lag) : undefined,
     nodeCpuUsPerAppend: Math.round((cpu.user + cpu.system) / appends),
+    machine: machineLoad(),
     postgresCpuUsPerAppend:
       pgCpuBefore === undefined
         ? undefined
@@ -205,6 +203,23 @@ async function main() {
   if (process.env.BENCH_JSON === '1') console.log(JSON.stringify(result));
   else console.log(JSON.stringify(result, null, 2));
   return result;
+}
+
+/** The machine is shared: how busy it was (load average, CPU pressure) goes with the figures. */
+function machineLoad() {
+  const os = require('node:os');
+  let cpuPressureAvg10;
+  try {
+    const line = require('node:fs').readFileSync('/proc/pressure/cpu', 'utf8').split('\n')[0];
+    cpuPressureAvg10 = Number(/avg10=([\d.]+)/.exec(line)[1]);
+  } catch {
+    // not Linux, or no PSI
+  }
+  return {
+    cores: os.cpus().length,
+    loadAvg1m: Number(os.loadavg()[0].toFixed(1)),
+    cpuPressureAvg10,
+  };
 }
 
 /**

@@ -149,7 +149,8 @@ async function main() {
         for (const connections of [1, 4, 8]) {
           for (const strategy of Object.keys(STRATEGIES)) {
             const r = await cell(pool, strategy, connections, size);
-            rows.push({ round, strategy, connections, batch: size, ...r });
+            const load = Number(require('node:os').loadavg()[0].toFixed(1));
+            rows.push({ round, strategy, connections, batch: size, ...r, load });
             console.log(JSON.stringify(rows[rows.length - 1]));
           }
         }

@@ -23,6 +23,8 @@ export interface ConcurrentStores {
 const WRITERS = 20;
 const APPENDS_PER_WRITER = 10;
 const MAX_ATTEMPTS = 10_000;
+/** Every append on one stream is a round of 20 racers: slow on a busy shared machine. */
+const TIMEOUT_MS = 180_000;
 
 /**
  * Concurrency guarantees under real contention, for every adapter: many writers (spread over
@@ -46,15 +48,23 @@ export function describeEventStoreConcurrencyContract(
     });
     afterEach(async () => harness.cleanup());
 
-    it(`${WRITERS} writers on ONE stream: every append lands once, chained, seen once in order`, async () => {
-      const conflicts = await raceAndCheck(harness.stores, prefix, () => `${prefix}one`);
-      expect(conflicts).toBeGreaterThan(0); // the race was real
-    });
+    it(
+      `${WRITERS} writers on ONE stream: every append lands once, chained, seen once in order`,
+      async () => {
+        const conflicts = await raceAndCheck(harness.stores, prefix, () => `${prefix}one`);
+        expect(conflicts).toBeGreaterThan(0); // the race was real
+      },
+      TIMEOUT_MS,
+    );
 
-    it(`${WRITERS} writers over ${WRITERS} streams: every append lands once, chained, seen once in order`, async () => {
-      const streamFor = () => `${prefix}s${Math.floor(Math.random() * WRITERS)}`;
-      await raceAndCheck(harness.stores, prefix, streamFor);
-    });
+    it(
+      `${WRITERS} writers over ${WRITERS} streams: every append lands once, chained, seen once in order`,
+      async () => {
+        const streamFor = () => `${prefix}s${Math.floor(Math.random() * WRITERS)}`;
+        await raceAndCheck(harness.stores, prefix, streamFor);
+      },
+      TIMEOUT_MS,
+    );
   });
 }
 
