@@ -69,6 +69,7 @@ export class EventQueries {
    * head is not needed (the last event is as far as anything was scanned), so plain readAll.
    */
   async readPage(after: Position, maxCount: number, filter?: EventFilter): Promise<LogPage> {
+    if (pageSize(maxCount) === 0) return { events: [], scannedTo: after };
     if (!filter || (!filter.streamPrefixes && !filter.eventTypes)) {
       const events = await this.readAll({ after, maxCount });
       return { events, scannedTo: events.length > 0 ? events[events.length - 1].position : after };

@@ -22,7 +22,8 @@ export interface ConcurrentStores {
 
 const WRITERS = 20;
 const APPENDS_PER_WRITER = 10;
-const MAX_ATTEMPTS = 10_000;
+/** A writer gives up after this long without winning a race (no livelock may starve it). */
+const GIVE_UP_MS = 60_000;
 /** Every append on one stream is a round of 20 racers: slow on a busy shared machine. */
 const TIMEOUT_MS = 180_000;
 
@@ -123,8 +124,10 @@ async function raceAndCheck(
 
 /**
  * Appends `count` events at the stream's head as the command side does: read the head, seal
- * onto it, append with it as the expected revision, and on a lost race start over. Returns the
- * number of lost races.
+ * onto it, append with it as the expected revision, and on a lost race start over after a short
+ * random pause (growing to 20 ms): a store whose reads lag its reservations (LMDB's pending
+ * appends are not readable until durable) would otherwise let losers spin on a stale head.
+ * Returns the number of lost races.
  */
 export async function appendWithRetry(
   store: EventStore,
@@ -132,7 +135,8 @@ export async function appendWithRetry(
   count: number,
   acknowledged: (events: NewEvent[], result: AppendResult) => void,
 ): Promise<number> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  const giveUpAt = Date.now() + GIVE_UP_MS;
+  for (let attempt = 0; Date.now() < giveUpAt; attempt++) {
     const [head] = await store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
     const events = head
       ? sealEvents(streamId, head.revision + 1, head.metadata.hash, unsealed(count))
@@ -144,8 +148,10 @@ export async function appendWithRetry(
     } catch (err) {
       if (!(err instanceof WrongExpectedRevisionError)) throw err;
     }
+    const pauseMs = Math.random() * Math.min(20, 1 + attempt);
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
   }
-  throw new Error(`${streamId}: no append won in ${MAX_ATTEMPTS} attempts`);
+  throw new Error(`${streamId}: no append won in ${GIVE_UP_MS / 1000} s`);
 }
 
 function sealed(streamId: string, count: number): NewEvent[] {
