@@ -120,7 +120,10 @@ describe('WebSocket flow control, end to end', () => {
     while (acked.size < ids.length && Date.now() < deadline && !closed) {
       await new Promise((r) => setTimeout(r, 5));
       if (Date.now() < pausedUntil || refusedAgain.length === 0) continue;
-      for (const id of refusedAgain.splice(0)) (send(id), resent++);
+      for (const id of refusedAgain.splice(0)) {
+        send(id);
+        resent++;
+      }
     }
     expect(closed).toBeUndefined(); // never closed
     expect(resent).toBeGreaterThan(0); // it was rate limited...
