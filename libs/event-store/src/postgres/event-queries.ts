@@ -1,7 +1,14 @@
 import type { Pool } from 'pg';
 import { EventFilter, ReadAllOptions, ReadStreamOptions, RecordedEvent } from '../event-store.port';
 import { Position } from '../position';
-import { EVENT_COLUMNS, EventRow, fromPosition, toPosition, toRecorded } from './event-rows';
+import {
+  EVENT_COLUMNS,
+  EventRow,
+  fromPosition,
+  storable,
+  toPosition,
+  toRecorded,
+} from './event-rows';
 import { SchemaNames } from './schema-names';
 
 /** A page of the global log, and how far it looked (for filtered subscriptions). */
@@ -28,7 +35,7 @@ export class EventQueries {
 
   async readStream(streamId: string, options: ReadStreamOptions): Promise<RecordedEvent[]> {
     const maxCount = pageSize(options?.maxCount);
-    if (maxCount === 0) return [];
+    if (maxCount === 0 || !storable(streamId)) return [];
     const backwards = options.direction === 'backwards';
     const from = options.fromRevision;
     if (from !== undefined && !(Number.isSafeInteger(from) && from >= 0)) {
@@ -44,6 +51,7 @@ export class EventQueries {
   }
 
   async readEvent(eventId: string): Promise<RecordedEvent | undefined> {
+    if (!storable(eventId)) return undefined;
     const { rows } = await this.pool.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM ${this.events} WHERE event_id = $1`,
       [eventId],

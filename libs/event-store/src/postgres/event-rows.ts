@@ -91,6 +91,9 @@ export function encodeEvents(streamId: string, events: NewEvent[]): EncodedEvent
 /** NUL, or a lone surrogate (in unicode mode a paired surrogate is one code point, not Cs). */
 const UNSTORABLE = /[\u0000\p{Cs}]/u;
 
+/** False for a text PostgreSQL cannot hold as given (so no stored stream or id can equal it). */
+export const storable = (text: string): boolean => !UNSTORABLE.test(text);
+
 function assertText(what: string, value: unknown): asserts value is string {
   if (typeof value !== 'string' || value.length === 0) {
     throw new TypeError(`${what} must be a non-empty string`);

@@ -218,6 +218,8 @@ describePg('PostgresEventStore', () => {
       await expect(store.append('bad\u0000', sealFor('bad', 1), 'any')).rejects.toThrow(/NUL/);
       await expect(store.append('bad', [], 'any')).rejects.toThrow(/at least one event/);
       await expect(store.append('bad', sealFor('bad', 1), -3)).rejects.toThrow(/expected revision/);
+      expect(await store.readStream('bad\u0000', { maxCount: 1 })).toEqual([]);
+      expect(await store.readEvent('bad\ud800')).toBeUndefined();
     });
 
     it('stores any JSON a writer can produce ("\\u0000", lone surrogates, unicode)', async () => {
