@@ -1,5 +1,7 @@
-// Three tiers, named by file suffix (unit: pure/in-process, int: real engines on disk,
-// e2e: the started process driven through its public HTTP/WebSocket interface).
+// Four tiers, named by file suffix (unit: pure/in-process, int: real engines on disk or, when
+// their env var is set, real servers; e2e: the started process driven through its public
+// HTTP/WebSocket interface; real: production-mode processes on the real servers of
+// `npm run infra:up`, run by `npm run test:real` only).
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
 const tier = (name, timeout) => ({
   displayName: name,
@@ -10,6 +12,6 @@ const tier = (name, timeout) => ({
   ...(timeout ? { testTimeout: timeout } : {}),
 });
 module.exports = {
-  projects: [tier('unit'), tier('int'), tier('e2e')],
+  projects: [tier('unit'), tier('int'), tier('e2e'), tier('real')],
   testTimeout: 60_000,
 };

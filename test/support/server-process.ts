@@ -20,6 +20,8 @@ export interface ServerProcess {
 }
 
 export interface StartOptions {
+  /** The built entry point, relative to the repo (default: the all-in-one app). */
+  main?: string;
   dataDir?: string;
   env?: Record<string, string>;
   /** Default 20 s. */
@@ -38,7 +40,7 @@ export const newDataDir = (prefix = 'chat-e2e-'): string => mkdtempSync(join(tmp
  */
 export async function startServer(opts: StartOptions = {}): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? newDataDir();
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [opts.main ? join(ROOT, opts.main) : MAIN], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -135,6 +137,29 @@ async function waitForHealth(baseUrl: string, exited: Promise<number | null>): P
     await sleep(25);
   }
   throw new Error(gone ? 'process exited before /health answered' : '/health did not answer 200');
+}
+
+/** Runs a built entry point that is expected to exit by itself (e.g. a refused start-up). */
+export function runToExit(
+  main: string,
+  env: Record<string, string | undefined>,
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [join(ROOT, main)], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((done) =>
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      done({ code, output });
+    }),
+  );
 }
 
 export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));

@@ -28,7 +28,7 @@ export class AllInOneModule {
         EmbeddedInfraModule.forRoot(config, logger),
         CommandApiModule,
         projector === 'worker' ? ProjectorThreadModule : ProjectorModule,
-        RealtimeGatewayModule,
+        RealtimeGatewayModule.forRoot(),
       ],
     };
   }

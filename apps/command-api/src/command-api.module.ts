@@ -9,6 +9,7 @@ import { InProcessChatCommands } from './conversation/in-process-chat-commands';
 import { CommandRoutes } from './http/command-routes';
 import { BearerAuthGuard } from './http/request-context';
 import { SystemController } from './http/system.controller';
+import { HealthController } from '../../../libs/platform/src/health/health.controller';
 import { MarkReceiptHandler } from './mark-receipt/mark-receipt.handler';
 import { HttpMetricsHook } from './metrics/http-metrics.hook';
 import { QUERY_HANDLERS } from './queries/conversation.queries';
@@ -27,6 +28,7 @@ import { StartConversationHandler } from './start-conversation/start-conversatio
   imports: [CqrsModule.forRoot()],
   controllers: [
     SystemController,
+    HealthController,
     DevTokenController,
     StartConversationController,
     ChangeMembersController,

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { AsyncApiController } from './asyncapi.controller';
 import { ConnectionRegistry } from './connection/connection-registry';
 import { Outbound } from './connection/outbound';
@@ -26,7 +26,6 @@ import { UpdateFanout } from './push/update-fanout';
   controllers: [AsyncApiController],
   providers: [
     { provide: GATEWAY_OPTIONS, useFactory: () => loadGatewayOptions() },
-    { provide: PRESENCE_STORE, useClass: InMemoryPresenceStore },
     ConnectionRegistry,
     Outbound,
     FrameRateLimiter,
@@ -41,4 +40,11 @@ import { UpdateFanout } from './push/update-fanout';
     GatewayServer,
   ],
 })
-export class RealtimeGatewayModule {}
+export class RealtimeGatewayModule {
+  /** Presence in this process's memory (embedded: one gateway), or the given store (Redis). */
+  static forRoot(
+    presence: Provider = { provide: PRESENCE_STORE, useClass: InMemoryPresenceStore },
+  ): DynamicModule {
+    return { module: RealtimeGatewayModule, providers: [presence] };
+  }
+}

@@ -118,6 +118,14 @@ export interface Subscription {
  *   duplicate.
  */
 export interface EventStore {
+  /**
+   * True when a caller may append on a revision that its own still-pending append will create
+   * (pipelining): the store reserves appends synchronously in call order and fails every later
+   * append once one fails (LMDB, one writer process). Otherwise a writer awaits its pending
+   * append on a stream before the next: another process's append could take the revision the
+   * pending one failed to get, and the next append would then chain onto an event it never saw.
+   */
+  readonly pipelinesAppends?: boolean;
   append(
     streamId: string,
     events: NewEvent[],

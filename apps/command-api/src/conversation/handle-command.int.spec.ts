@@ -181,7 +181,7 @@ describe('handleConversationCommand on the LMDB event store', () => {
     });
     const attempt = ref(deps(alwaysMoved), send('never'));
     await expect(attempt).rejects.toMatchObject({ code: 'concurrency_conflict', status: 409 });
-    expect(conflicts).toBe(5);
+    expect(conflicts).toBe(10);
     expect(await sentCount()).toBe(0);
   });
 

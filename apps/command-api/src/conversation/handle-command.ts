@@ -50,17 +50,21 @@ export interface Idempotency<R> {
   replay(original: RecordedEvent): R;
 }
 
-const MAX_ATTEMPTS = 5;
+/** This command's own appends may conflict this often before it answers 409. */
+const MAX_CONFLICTS = 10;
+/** Rounds in all (own conflicts and waits behind failed appends) before it answers 503. */
+const MAX_ROUNDS = 50;
 
 /**
  * Load (cached) → decide → seal into the stream's hash chain → append with the expected
  * revision → reply, for every conversation command. Between `decide` and the `append` call there
- * is no await, and the cached state, revision and hash advance at call time, so the next command
- * on the stream pipelines behind this one (a store may reserve the revision synchronously and
- * commit appends in groups).
+ * is no await, and the cached state, revision and hash advance at call time. On a store that
+ * pipelines appends (EventStore.pipelinesAppends) the next command on the stream appends behind
+ * this one at once; on others it waits for this append to settle, since another process may
+ * take the revision it expects.
  * Nothing is acknowledged before it is durable: appends are awaited, and a no-op or refusal
  * first awaits the stream's pending append it was decided on. A revision conflict (another
- * writer, in this process or another) reloads and retries, at most MAX_ATTEMPTS times in all.
+ * writer, in this process or another) reloads and retries, at most MAX_CONFLICTS times.
  * A retried send finds its original by event id (`idempotency`). `reply` reads the result from
  * the state right after this command's events.
  */
@@ -72,15 +76,19 @@ export async function handleConversationCommand<R>(
   idempotency?: Idempotency<R>,
 ): Promise<R> {
   const streamId = conversationStreamId(command.data.conversationId);
-  for (let attempt = 1; ; attempt++) {
+  let conflicts = 0;
+  for (let round = 1; ; round++) {
+    // Each round follows a failure or conflict of some append on this stream (ours or another
+    // command's we were waiting behind); a store that keeps failing them all ends it here.
+    if (round > MAX_ROUNDS) throw unavailable();
     // A cached stream is used at once (no await, so no extra microtask per command); only a load is awaited.
     const cached = deps.cache.get(streamId);
     const entry = cached instanceof Promise ? await cached : cached;
-    if (!entry.valid) {
-      // Dropped while we waited for the load (a failure or conflict): take the fresh one.
-      if (attempt >= MAX_ATTEMPTS) throw conflict();
-      continue;
-    }
+    // Checked again after every wake-up, with no await between the last check and `append`:
+    // of several commands waiting on one append, exactly one appends next, the others wait on it.
+    while (!deps.store.pipelinesAppends && entry.valid && entry.appendInFlight)
+      await settled(entry.pendingAppend);
+    if (!entry.valid) continue; // dropped while we waited (a failure or conflict): take the fresh one
     const decision = decide(entry.state, command, deps.policy);
     if (isDomainError(decision) || decision.length === 0) {
       const original = isDomainError(decision) && (await findOriginal(deps, command, idempotency));
@@ -88,7 +96,6 @@ export async function handleConversationCommand<R>(
       const outcome = isDomainError(decision) ? decision : reply(entry.state);
       // Decided on state that may include a pending append: answer only once it is durable.
       if (await settled(entry.pendingAppend)) return conclude(deps, command, outcome);
-      if (attempt >= MAX_ATTEMPTS) throw unavailable();
       continue;
     }
     const events = seal(streamId, entry, withMetadata(decision, ctx, idempotency?.eventId));
@@ -104,7 +111,9 @@ export async function handleConversationCommand<R>(
       const original =
         err instanceof DuplicateEventIdError && (await findOriginal(deps, command, idempotency));
       if (original) return original;
-      rethrowUnlessRetryable(deps, command, err, attempt);
+      rethrowUnlessRetryable(deps, command, err, ++conflicts);
+      // Another writer (process) is appending to this stream too: let it finish its run.
+      await backOff(conflicts);
     }
   }
 }
@@ -137,14 +146,14 @@ function rethrowUnlessRetryable(
   deps: CommandDeps,
   command: ConversationCommand,
   err: unknown,
-  attempt: number,
+  conflicts: number,
 ): void {
   if (!(err instanceof WrongExpectedRevisionError)) {
     deps.record(command.type, 'error');
     throw err;
   }
   deps.record(command.type, 'conflict');
-  if (attempt >= MAX_ATTEMPTS) throw conflict();
+  if (conflicts >= MAX_CONFLICTS) throw conflict();
 }
 
 const conflict = () =>
@@ -173,6 +182,12 @@ function advance<R>(
   entry.revision = (entry.revision === 'no_stream' ? -1 : entry.revision) + events.length;
   entry.hash = sealed[sealed.length - 1].metadata.hash;
   entry.pendingAppend = append;
+  entry.appendInFlight = true;
+  // Registered before anyone awaits `append`, so it runs before their continuations.
+  const landed = () => {
+    if (entry.pendingAppend === append) entry.appendInFlight = false;
+  };
+  append.then(landed, landed);
   return reply(state);
 }
 
@@ -226,6 +241,11 @@ function withMetadata(
     },
   }));
 }
+
+/** Full jitter, doubling from 2 ms up to 64 ms: writers in other processes that keep meeting
+ * on one stream spread out instead of retrying in lockstep. */
+const backOff = (conflicts: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(64, 2 ** conflicts)));
 
 /** True when the append resolved; false when it failed (its command dropped the entry). */
 const settled = (p: Promise<unknown>): Promise<boolean> =>

@@ -24,6 +24,8 @@ export interface CachedStream {
   hash: string;
   /** The latest append on this stream; awaited before acknowledging anything decided on `state`. */
   pendingAppend: Promise<unknown>;
+  /** `pendingAppend` has not settled yet. */
+  appendInFlight: boolean;
   /** Revision of the last snapshot saved (or loaded) for this stream; -1 for none. */
   snapshotRevision: number;
   /** False once dropped: its state may include an append that failed. */
@@ -97,6 +99,7 @@ export class StreamCache {
       revision: revision < 0 ? 'no_stream' : revision,
       hash,
       pendingAppend: Promise.resolve(),
+      appendInFlight: false,
       snapshotRevision: snapshot ? snapshot.revision : -1,
       valid: true,
     };

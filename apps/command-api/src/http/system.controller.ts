@@ -1,50 +1,14 @@
-import { Controller, Get, Header, Inject, Optional, Res } from '@nestjs/common';
+import { Controller, Get, Header, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AppError } from '../../../../libs/platform/src/app-error';
-import {
-  HEALTH_CHECKS,
-  HealthCheck,
-  Readiness,
-  checkReadiness,
-} from '../../../../libs/platform/src/health/health-check';
 import { metricsRegistry } from '../metrics/metrics';
 
-/** A check that does not answer within this is failing (a hung engine is not a ready one). */
-const CHECK_TIMEOUT_MS = 2_000;
-
-/**
- * Health (Kubernetes names: /health/live, /health/ready; /health is readiness), Prometheus
- * metrics and the OpenAPI document: unauthenticated.
- */
+/** Prometheus metrics and the OpenAPI document: unauthenticated (health: HealthController). */
 @Controller()
 export class SystemController {
   private readonly openapi = loadOpenApi();
-
-  constructor(@Optional() @Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[] = []) {}
-
-  /** The process runs and its event loop answers: restart it only when this fails. */
-  @Get('health/live')
-  live(): { status: 'ok' } {
-    return { status: 'ok' };
-  }
-
-  /** 503 naming each failing component while any is; 200 again once all recover. */
-  @Get('health/ready')
-  ready(@Res() reply: FastifyReply): Promise<void> {
-    return this.readiness(reply);
-  }
-
-  @Get('health')
-  health(@Res() reply: FastifyReply): Promise<void> {
-    return this.readiness(reply);
-  }
-
-  private async readiness(reply: FastifyReply): Promise<void> {
-    const report: Readiness = await checkReadiness(this.checks, CHECK_TIMEOUT_MS);
-    reply.status(report.status === 'ok' ? 200 : 503).send(report);
-  }
 
   @Get('metrics')
   async metrics(@Res() reply: FastifyReply): Promise<void> {

@@ -53,6 +53,8 @@ export interface LmdbEventStoreOptions {
  * before any await, a caller may pipeline B on A's nextExpectedRevision before A is durable.
  */
 export class LmdbEventStore implements EventStore {
+  /** Reservations are synchronous, and a failed commit fails every later append (`failed`). */
+  readonly pipelinesAppends = true;
   private readonly heads: StreamHeads;
   private readonly pendingIds = new Map<string, EventLocation & { durable: Promise<unknown> }>();
   private readonly inFlight = new Set<Promise<unknown>>();

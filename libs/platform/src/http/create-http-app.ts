@@ -90,12 +90,14 @@ export async function listen(
       port,
       url,
       wsUrl,
-      dataDir: config.dataDir,
+      ...(config.mode === 'embedded' ? { dataDir: config.dataDir } : {}),
       mode: config.mode,
       version: appVersion(),
       node: process.version,
     },
-    `${name} listening on ${url}${wsUrl ? ` (ws ${wsUrl})` : ''}, data ${config.dataDir}, ${config.mode} mode`,
+    `${name} listening on ${url}${wsUrl ? ` (ws ${wsUrl})` : ''}` +
+      (config.mode === 'embedded' ? `, data ${config.dataDir}` : '') +
+      `, ${config.mode} mode`,
   );
   logger.flush();
   return { port, url, wsUrl };

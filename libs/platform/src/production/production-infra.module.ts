@@ -10,7 +10,15 @@ import { TokenService } from '../auth/token-service';
 import { AppConfig } from '../config';
 import { HEALTH_CHECKS } from '../health/health-check';
 import { Logger } from '../logger';
-import { APP_CONFIG, EVENT_STORE, LOGGER, READ_MODELS, SNAPSHOT_STORE } from '../tokens';
+import {
+  APP_CONFIG,
+  EVENT_STORE,
+  LOGGER,
+  READ_MODELS,
+  SIGNAL_BUS,
+  SNAPSHOT_STORE,
+  UPDATE_BUS,
+} from '../tokens';
 import { Engines } from './connect-engines';
 import { ProductionSettings } from './production-settings';
 
@@ -50,6 +58,8 @@ export class ProductionInfraModule {
     if (engines.eventStore) optional.push({ provide: EVENT_STORE, useValue: engines.eventStore });
     if (engines.snapshots) optional.push({ provide: SNAPSHOT_STORE, useValue: engines.snapshots });
     if (engines.readModels) optional.push({ provide: READ_MODELS, useValue: engines.readModels });
+    if (engines.updateBus) optional.push({ provide: UPDATE_BUS, useValue: engines.updateBus });
+    if (engines.signalBus) optional.push({ provide: SIGNAL_BUS, useValue: engines.signalBus });
     const tokens = optional.map((p) => p.provide);
     return {
       module: ProductionInfraModule,
