@@ -6,6 +6,7 @@ import { describePresenceStoreContract } from './testing/presence-store.contract
 
 const REDIS_URL = process.env.REDIS_URL;
 const logger = pino({ level: 'silent' });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Every key this run writes starts with it; deleted after the run. */
 const RUN_PREFIX = `test-presence-${process.pid}-${randomUUID().slice(0, 8)}:`;
 let fixtures = 0;
@@ -66,20 +67,25 @@ describeRedis('RedisPresenceStore', () => {
 
   it('the users of a crashed gateway go offline within the TTL; another gateway reports it on close', async () => {
     const fixture = openFixture(500);
-    const [crashing, healthy] = [await fixture.open(), await fixture.open()];
-    for (const user of ['u1', 'u2', 'u3'])
-      await crashing.connectionOpened(user, `dead:${user}`, 1000);
-    expect(await healthy.connectionOpened('u1', 'live:u1', 1100)).toBe(false);
-    await crashing.close(); // no connectionClosed: the gateway is gone
-    expect((await healthy.get(['u2']))[0].online).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 800));
-    const views = await healthy.get(['u1', 'u2', 'u3']);
-    expect(views.map((v) => [v.userId, v.online])).toEqual([
-      ['u1', true],
-      ['u2', false],
-      ['u3', false],
-    ]);
-    expect(await healthy.connectionClosed('u1', 'live:u1', 2000)).toBe(true);
-    await fixture.close();
+    try {
+      const [crashing, healthy] = [await fixture.open(), await fixture.open()];
+      for (const user of ['u1', 'u2', 'u3'])
+        await crashing.connectionOpened(user, `dead:${user}`, 1000);
+      expect(await healthy.connectionOpened('u1', 'live:u1', 1100)).toBe(false);
+      await crashing.close(); // no connectionClosed: the gateway is gone
+      expect((await healthy.get(['u2']))[0].online).toBe(true);
+      await sleep(300);
+      await healthy.touch('u1', 'live:u1', 1400); // the healthy gateway's heartbeat
+      await sleep(400);
+      const views = await healthy.get(['u1', 'u2', 'u3']);
+      expect(views.map((v) => [v.userId, v.online])).toEqual([
+        ['u1', true],
+        ['u2', false],
+        ['u3', false],
+      ]);
+      expect(await healthy.connectionClosed('u1', 'live:u1', 2000)).toBe(true);
+    } finally {
+      await fixture.close();
+    }
   });
 });

@@ -49,7 +49,10 @@ export class RedisPresenceStore implements PresenceStore {
     redis.defineCommand('presenceRenew', { numberOfKeys: 3, lua: RENEW });
     redis.defineCommand('presenceClose', { numberOfKeys: 3, lua: CLOSE });
     redis.defineCommand('presenceState', { numberOfKeys: 2, lua: STATE });
-    await redis.connect();
+    await redis.connect().catch((err) => {
+      redis.disconnect(); // stop ioredis's reconnect attempts
+      throw err;
+    });
     return new RedisPresenceStore(redis as Redis & Commands, options);
   }
 

@@ -19,11 +19,12 @@ export interface TopicSpec {
 }
 
 /**
- * Retriable errors kafkajs logs at ERROR and then retries by itself: on a fresh cluster the
- * group coordinator takes a few seconds to load (docs: INFRA.md). Logged at debug.
+ * Errors kafkajs logs at ERROR although nothing failed: on a fresh cluster the group
+ * coordinator takes seconds to load, and kafkajs retries by itself (INFRA.md); creating a
+ * topic that exists answers TOPIC_ALREADY_EXISTS, which ensureTopic expects. Logged at debug.
  */
-const RETRIED_NOISE =
-  /coordinator is loading|coordinator is not available|not the correct coordinator/i;
+const KNOWN_NOISE =
+  /coordinator is loading|coordinator is not available|not the correct coordinator|Topic creation errors/i;
 
 /** kafkajs logs → pino, one child per kafkajs namespace. */
 function pinoLogCreator(logger: Logger): logCreator {
@@ -31,9 +32,11 @@ function pinoLogCreator(logger: Logger): logCreator {
     ({ namespace, level, log }) => {
       const { message, ...extra } = log;
       const child = { component: 'kafkajs', namespace, ...extra };
-      if (level === logLevel.ERROR && !RETRIED_NOISE.test(message)) logger.error(child, message);
-      else if (level === logLevel.ERROR || level === logLevel.WARN) logger.warn(child, message);
-      else if (level === logLevel.INFO) logger.debug(child, message);
+      const noise = KNOWN_NOISE.test(`${message} ${String(extra.error ?? '')}`);
+      if (noise) logger.debug(child, message);
+      else if (level === logLevel.ERROR) logger.error(child, message);
+      else if (level === logLevel.WARN) logger.warn(child, message);
+      else logger.debug(child, message);
     };
 }
 

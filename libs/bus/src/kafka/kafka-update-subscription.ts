@@ -15,11 +15,12 @@ export interface KafkaSubscriptionOptions {
 /**
  * One gateway's feed of the updates topic: a consumer group of its own, so it reads every
  * partition (every update). Guarantees:
- * - starts at the topic's end: the new group's offsets are set to each partition's high
- *   watermark BEFORE it joins, so whatever is published after `ready` is read and nothing
- *   older is (live updates are ephemeral; clients close gaps with `sync`);
- * - `ready` resolves on the group join (every partition assigned), rejects if connecting or
- *   joining fails for good or takes longer than readyTimeoutMs;
+ * - starts at the topic's end: the group is new, so it has no committed offsets and kafkajs
+ *   starts each partition at its end (fromBeginning false). Nothing older is read (live
+ *   updates are ephemeral; clients close gaps with `sync`);
+ * - `ready` resolves once the group is joined, every partition assigned AND its start offset
+ *   fixed (the first fetch returned), so whatever is published after it is read; it rejects if
+ *   connecting or joining fails for good or takes longer than readyTimeoutMs;
  * - in partition order (so in publish order per conversation); offsets are committed as it
  *   goes, so a consumer that kafkajs restarts after an error resumes where it was
  *   (at-least-once: it may see again up to a second's worth of updates);
@@ -29,7 +30,7 @@ export class KafkaUpdateSubscription implements BusSubscription {
   readonly ready: Promise<void>;
   private readonly consumer: Consumer;
   private closing?: Promise<void>;
-  /** Settled by the group join, a crash kafkajs gives up on, the ready timeout, or close. */
+  /** Settled by the first fetch, a crash kafkajs gives up on, the ready timeout, or close. */
   private readonly joined: Promise<void>;
   private joinDone!: () => void;
   private failJoin!: (err: Error) => void;
@@ -40,7 +41,13 @@ export class KafkaUpdateSubscription implements BusSubscription {
     private readonly options: KafkaSubscriptionOptions,
     private readonly handler: (update: ProjectionUpdate) => void,
   ) {
-    this.consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      // An idle fetch waits this long for data (data ends it at once): bounds the wait of
+      // `ready` and of `close`, at the cost of two empty fetches a second when idle.
+      maxWaitTimeInMs: 500,
+    });
     this.joined = new Promise<void>((resolve, reject) => {
       this.joinDone = resolve;
       this.failJoin = reject;
@@ -63,13 +70,10 @@ export class KafkaUpdateSubscription implements BusSubscription {
       readyTimeoutMs,
     );
     try {
-      const ends = await this.admin.fetchTopicOffsets(topic);
-      await this.admin.setOffsets({
-        groupId,
-        topic,
-        partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
-      });
-      this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.joinDone());
+      // kafkajs emits FETCH after a fetch returned; before sending it, it fixed the start offset
+      // of every assigned partition (a new group: the partition's end). So from the first FETCH
+      // on, whatever is published is read. (GROUP_JOIN alone comes before that offset lookup.)
+      this.consumer.on(this.consumer.events.FETCH, () => this.joinDone());
       this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
         if (!payload.restart) this.failJoin(payload.error);
       });

@@ -31,7 +31,10 @@ export class RedisSignalBus implements SignalBus {
   static async connect(options: RedisSignalBusOptions): Promise<RedisSignalBus> {
     const publisher = new Redis(options.url, { lazyConnect: true, enableOfflineQueue: false });
     publisher.on('error', (err) => options.logger.warn({ err }, 'redis signal publisher error'));
-    await publisher.connect();
+    await publisher.connect().catch((err) => {
+      publisher.disconnect(); // stop ioredis's reconnect attempts
+      throw err;
+    });
     return new RedisSignalBus(publisher, options.channel ?? 'gateway-signals', options.logger);
   }
 
