@@ -26,6 +26,11 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Default 20 s. */
   startTimeoutMs?: number;
+  /**
+   * For a process without an HTTP port (the projector): started once its output contains this
+   * text; no port, no health check.
+   */
+  ready?: string;
 }
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -57,6 +62,10 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
   child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   try {
+    if (opts.ready) {
+      await waitForText(() => out, opts.ready, exited, opts.startTimeoutMs ?? 20_000);
+      return handle(child, exited, '', '', dataDir, () => out);
+    }
     const port = await waitForPort(() => out, exited, opts.startTimeoutMs ?? 20_000);
     const baseUrl = `http://127.0.0.1:${port}`;
     await waitForHealth(baseUrl, exited);
@@ -108,6 +117,22 @@ async function waitForPort(
     await sleep(25);
   }
   throw new Error(`no "listening" log line within ${timeoutMs} ms`);
+}
+
+async function waitForText(
+  out: () => string,
+  text: string,
+  exited: Promise<number | null>,
+  timeoutMs: number,
+): Promise<void> {
+  let gone: number | null | undefined;
+  void exited.then((code) => (gone = code ?? -1));
+  const deadline = Date.now() + timeoutMs;
+  while (!out().includes(text)) {
+    if (gone !== undefined) throw new Error(`process exited with ${gone}`);
+    if (Date.now() > deadline) throw new Error(`no "${text}" within ${timeoutMs} ms`);
+    await sleep(25);
+  }
 }
 
 /** The port from the JSON start-up line `{"event":"listening","port":…}`. */
