@@ -5,19 +5,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import { FastPathServer } from '../../../../libs/platform/src/http/fast-path-server';
 import { TokenService } from '../../../../libs/platform/src/auth/token-service';
-import { CommandContext } from '../conversation/handle-command';
 import { markDeliveredRoute, markReadRoute } from '../mark-receipt/mark-receipt.routes';
 import { sendMessageRoute } from '../send-message/send-message.route';
+import type { CommandRoute } from './command-route';
 import { authenticate, commandContext } from './request-context';
-
-/** A POST /v1/conversations/:id/… command route: what its controller method would do. */
-export interface CommandRoute {
-  url: string;
-  /** Status of a success. */
-  status: number;
-  /** Validates the path id and body (AppError 400/404) and builds the command for the CommandBus. */
-  command(id: string, body: unknown, ctx: CommandContext): object;
-}
 
 /** The hottest routes (every message and receipt), see docs/architecture.md "ADR: hot command routes". */
 export const HOT_COMMAND_ROUTES: readonly CommandRoute[] = [

@@ -1,4 +1,4 @@
-import type { CommandRoute } from '../http/command-routes';
+import type { CommandRoute } from '../http/command-route';
 import { conversationIdParam } from '../http/conversation-id';
 import { compileBody } from '../http/validator';
 import { MarkReceipt } from './mark-receipt.handler';
