@@ -43,7 +43,7 @@ export interface BatchSnapshot {
 const receiptKey = (conversationId: string, userId: string): string =>
   `${conversationId}\u0000${userId}`;
 
-/** Where a snapshot gets a conversation's committed members (the store, or a MemberCache). */
+/** Where a snapshot gets a conversation's committed members (the store, or a ProjectorMemberCache). */
 export interface MemberSource {
   get(conversationId: string): Promise<readonly string[]>;
 }

@@ -10,7 +10,7 @@ import {
 } from '../../../libs/event-store/src/event-store.port';
 import { ReadModelStore } from '../../../libs/read-models/src/read-model-store.port';
 import { PositionedEvent, buildUpdates, loadSnapshot, toPositioned } from './batch-updates';
-import { MemberCache } from './member-cache';
+import { ProjectorMemberCache } from './projector-member-cache';
 import { observeLag } from './projection-lag';
 
 export interface ProjectorDeps {
@@ -49,13 +49,13 @@ export class Projector {
   /** Updates at or below this position were published before a rebuild; not again. */
   private republishUpTo = START;
   private caughtUpSignal = new CaughtUp();
-  private readonly members: MemberCache;
+  private readonly members: ProjectorMemberCache;
   private readonly observeLag: (timestamps: string[]) => void;
 
   constructor(private readonly deps: ProjectorDeps) {
     this.maxQueued = deps.maxQueuedEvents ?? 5_000;
     this.retryDelayMs = deps.retryDelayMs ?? 500;
-    this.members = new MemberCache(deps.readModels);
+    this.members = new ProjectorMemberCache(deps.readModels);
     this.observeLag = deps.observeLag ?? observeLag;
   }
 

@@ -4,9 +4,9 @@ import { ConnectionRegistry } from './connection/connection-registry';
 import { Outbound } from './connection/outbound';
 import { GATEWAY_OPTIONS, loadGatewayOptions } from './gateway-options';
 import { GatewayServer } from './gateway.server';
-import { CommandHandler } from './handlers/command.handler';
+import { ClientCommandForwarder } from './handlers/client-command-forwarder';
 import { FrameRouter } from './handlers/frame-router';
-import { MemberCache } from './handlers/member-cache';
+import { GatewayMembershipCache } from './handlers/gateway-membership-cache';
 import { SyncHandler } from './handlers/sync.handler';
 import { TypingHandler } from './handlers/typing.handler';
 import { InMemoryPresenceStore } from './presence/in-memory-presence-store';
@@ -29,8 +29,8 @@ import { UpdateFanout } from './push/update-fanout';
     ConnectionRegistry,
     Outbound,
     FrameRateLimiter,
-    MemberCache,
-    CommandHandler,
+    GatewayMembershipCache,
+    ClientCommandForwarder,
     SyncHandler,
     TypingHandler,
     PresenceService,

@@ -8,7 +8,7 @@ import { GATEWAY_OPTIONS, GatewayOptions } from '../gateway-options';
 import { FrameRateLimiter } from '../protection/frame-rate-limiter';
 import { ClientFrame, CloseCode, ErrorCode } from '../protocol/frames';
 import { identifyFrame, parseFrame } from '../protocol/frame-validator';
-import { CommandHandler } from './command.handler';
+import { ClientCommandForwarder } from './client-command-forwarder';
 import { SyncHandler } from './sync.handler';
 import { TypingHandler } from './typing.handler';
 
@@ -33,7 +33,7 @@ export class FrameRouter {
   constructor(
     private readonly limiter: FrameRateLimiter,
     private readonly outbound: Outbound,
-    private readonly commands: CommandHandler,
+    private readonly commands: ClientCommandForwarder,
     private readonly syncs: SyncHandler,
     private readonly typing: TypingHandler,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,

@@ -5,7 +5,7 @@ import { Outbound } from '../connection/outbound';
 import { loadGatewayOptions } from '../gateway-options';
 import { FrameRateLimiter } from '../protection/frame-rate-limiter';
 import { ServerFrame } from '../protocol/frames';
-import { CommandHandler } from './command.handler';
+import { ClientCommandForwarder } from './client-command-forwarder';
 import { FrameRouter } from './frame-router';
 import { SyncHandler } from './sync.handler';
 import { TypingHandler } from './typing.handler';
@@ -44,7 +44,7 @@ describe('FrameRouter flow control', () => {
       error: (_c: Connection, code: string, message: string) =>
         sent.push({ type: 'error', code, message }),
     } as unknown as Outbound;
-    const commands = { send: async () => undefined } as unknown as CommandHandler;
+    const commands = { send: async () => undefined } as unknown as ClientCommandForwarder;
     router = new FrameRouter(
       limiter,
       outbound,

@@ -5,7 +5,7 @@ import { Connection } from '../connection/connection';
 import { Outbound } from '../connection/outbound';
 import { FrameRateLimiter } from '../protection/frame-rate-limiter';
 import { ErrorCode } from '../protocol/frames';
-import { MemberCache } from './member-cache';
+import { GatewayMembershipCache } from './gateway-membership-cache';
 
 /**
  * typing → a signal to the other members. Non-members get an error frame; typing beyond
@@ -15,7 +15,7 @@ import { MemberCache } from './member-cache';
 export class TypingHandler {
   constructor(
     @Inject(SIGNAL_BUS) private readonly signals: SignalBus,
-    private readonly members: MemberCache,
+    private readonly members: GatewayMembershipCache,
     private readonly limiter: FrameRateLimiter,
     private readonly outbound: Outbound,
   ) {}

@@ -5,7 +5,7 @@ import { GATEWAY_OPTIONS, GatewayOptions } from '../gateway-options';
 import { Connection } from '../connection/connection';
 import { ConnectionRegistry } from '../connection/connection-registry';
 import { Outbound } from '../connection/outbound';
-import { MemberCache } from '../handlers/member-cache';
+import { GatewayMembershipCache } from '../handlers/gateway-membership-cache';
 import { CloseCode, ServerFrame } from '../protocol/frames';
 import { PresenceService } from '../presence/presence.service';
 import { messageFrame } from './message-frame';
@@ -20,7 +20,7 @@ export class UpdateFanout {
   constructor(
     private readonly registry: ConnectionRegistry,
     private readonly outbound: Outbound,
-    private readonly members: MemberCache,
+    private readonly members: GatewayMembershipCache,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
     private readonly presence: PresenceService,
   ) {}

@@ -6,11 +6,13 @@ import { GATEWAY_OPTIONS, GatewayOptions } from '../gateway-options';
 const MAX_ENTRIES = 10_000;
 
 /**
- * Members of a conversation, trusted for a few seconds (typing is frequent and harmless if a
- * just-removed member's indicator slips through). Membership updates drop the entry early.
+ * The gateway's view of who is in a conversation, read from the read models, for routing
+ * typing signals (TypingHandler): trusted for `memberCacheMs` (typing is frequent and harmless
+ * if a just-removed member's indicator slips through). Membership updates that reach this
+ * gateway (UpdateFanout) drop the entry early. Not the projector's ProjectorMemberCache.
  */
 @Injectable()
-export class MemberCache {
+export class GatewayMembershipCache {
   private readonly entries = new Map<string, { members: string[]; at: number }>();
 
   constructor(

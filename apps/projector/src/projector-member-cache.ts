@@ -5,14 +5,14 @@ import { ReadModelStore } from '../../../libs/read-models/src/read-model-store.p
 const storeOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 /**
- * The projector's copy of conversation members, so a batch's snapshot does not query the read
+ * The projector's copy of conversation members (not the gateway's GatewayMembershipCache), so a batch's snapshot does not query the read
  * models for every conversation it touches. Correct because the projector is the read models'
  * only writer: an entry is read from the store once, then moved forward with exactly the
  * membership ops the projector commits (`committed`, called only after the commit succeeded).
  * Bounded (least recently used out); `clear()` on a rebuild, which empties the store.
  * Lists are never mutated in place, so callers may keep them.
  */
-export class MemberCache {
+export class ProjectorMemberCache {
   private readonly entries = new Map<string, readonly string[]>();
 
   constructor(

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ReadModelOp } from '../../../libs/domain/src';
 import { padU64 } from '../../../libs/event-store/src/position';
 import { LmdbReadModelStore } from '../../../libs/read-models/src';
-import { MemberCache } from './member-cache';
+import { ProjectorMemberCache } from './projector-member-cache';
 
 /** getConversation knows a conversation only once it was started (upserted). */
 const add = (conversationId: string, userIds: string[]): ReadModelOp[] => [
@@ -15,13 +15,13 @@ const remove = (conversationId: string, userIds: string[]): ReadModelOp[] => [
   { op: 'removeMembers', conversationId, userIds },
 ];
 
-describe('MemberCache over LMDB read models', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'member-cache-'));
+describe('ProjectorMemberCache over LMDB read models', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'projector-member-cache-'));
   const store = LmdbReadModelStore.open(dir);
   let position = 0;
   /** The next global position (opaque strings; padded so string order is log order). */
   const next = (): string => padU64(++position);
-  const commit = async (cache: MemberCache, ops: ReadModelOp[]) => {
+  const commit = async (cache: ProjectorMemberCache, ops: ReadModelOp[]) => {
     await store.apply(ops, next());
     cache.committed(ops);
   };
@@ -33,7 +33,7 @@ describe('MemberCache over LMDB read models', () => {
   });
 
   it('stays equal to the store (members and their order) through the ops it is told about', async () => {
-    const cache = new MemberCache(store);
+    const cache = new ProjectorMemberCache(store);
     expect(await cache.get('m1')).toEqual([]);
     await commit(cache, add('m1', ['zoe', 'bob', 'Émile', 'alice']));
     expect(await cache.get('m1')).toEqual(await fromStore('m1'));
@@ -48,12 +48,12 @@ describe('MemberCache over LMDB read models', () => {
 
   it('loads a conversation it has not cached from the store', async () => {
     await store.apply(add('m2', ['dave', 'erin']), next());
-    const cache = new MemberCache(store);
+    const cache = new ProjectorMemberCache(store);
     expect(await cache.get('m2')).toEqual(['dave', 'erin']);
   });
 
   it('ignores ops of conversations it does not hold, and clear() forgets everything', async () => {
-    const cache = new MemberCache(store);
+    const cache = new ProjectorMemberCache(store);
     await commit(cache, add('m3', ['frank']));
     expect(cache.size).toBe(0);
     expect(await cache.get('m3')).toEqual(['frank']);
@@ -64,7 +64,7 @@ describe('MemberCache over LMDB read models', () => {
 
   it('evicts the least recently used conversation beyond its bound', async () => {
     await store.apply([...add('a', ['u1']), ...add('b', ['u2']), ...add('c', ['u3'])], next());
-    const cache = new MemberCache(store, 2);
+    const cache = new ProjectorMemberCache(store, 2);
     await cache.get('a');
     await cache.get('b');
     await cache.get('a'); // a is now the most recently used

@@ -11,12 +11,13 @@ type SendFrame = Extract<ClientFrame, { type: 'send' }>;
 type WatermarkFrame = Extract<ClientFrame, { type: 'delivered' | 'read' }>;
 
 /**
- * send / delivered / read → the command side. An ack is sent only after the command side
+ * Forwards a socket's client commands (send / delivered / read frames) to the command side
+ * (CHAT_COMMANDS: in process, or the command-api over HTTP). An ack is sent only after the command side
  * reports the message durable; a retry with the same clientMessageId gets the same ack
  * (the command side is idempotent on it). Refusals become error frames; the socket stays.
  */
 @Injectable()
-export class CommandHandler {
+export class ClientCommandForwarder {
   constructor(
     @Inject(CHAT_COMMANDS) private readonly commands: ChatCommands,
     @Inject(LOGGER) private readonly logger: Logger,
