@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CHAT_COMMANDS } from '../../../libs/platform/src/tokens';
+import { AuditModule } from './audit/audit.module';
 import { DevTokenController } from './auth/dev-token.controller';
 import { ChangeMembersController } from './change-members/change-members.controller';
 import { ChangeMembersHandler } from './change-members/change-members.handler';
@@ -25,7 +26,7 @@ import { StartConversationHandler } from './start-conversation/start-conversatio
  */
 @Global()
 @Module({
-  imports: [CqrsModule.forRoot()],
+  imports: [CqrsModule.forRoot(), AuditModule],
   controllers: [
     SystemController,
     HealthController,

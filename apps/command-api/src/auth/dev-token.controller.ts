@@ -1,21 +1,27 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { AppError } from '../../../../libs/platform/src/app-error';
-import { TokenService } from '../../../../libs/platform/src/auth/token-service';
+import { Role, TokenService } from '../../../../libs/platform/src/auth/token-service';
 import { AppConfig } from '../../../../libs/platform/src/config';
 import { APP_CONFIG } from '../../../../libs/platform/src/tokens';
 import { USER_ID_SCHEMA } from '../start-conversation/start-conversation.schema';
 import { compileBody } from '../http/validator';
 
-const validate = compileBody<{ userId: string }>({
+const ROLES: Role[] = ['user', 'auditor', 'analyst'];
+
+const validate = compileBody<{ userId: string; roles?: Role[] }>({
   type: 'object',
   additionalProperties: false,
   required: ['userId'],
-  properties: { userId: USER_ID_SCHEMA },
+  properties: {
+    userId: USER_ID_SCHEMA,
+    roles: { type: 'array', minItems: 1, maxItems: 3, uniqueItems: true, items: { enum: ROLES } },
+  },
 });
 
 /**
- * POST /v1/auth/dev-token {userId} → {token}: anyone may act as anyone, so it exists only
- * when config.devTokens (embedded/dev mode); otherwise the route answers 404 like any unknown one.
+ * POST /v1/auth/dev-token {userId, roles?} → {token}: anyone may act as anyone (with any role:
+ * `user`, `auditor`, `analyst`; default `user`), so it exists only when config.devTokens
+ * (embedded/dev mode); otherwise the route answers 404 like any unknown one.
  */
 @Controller('v1/auth')
 export class DevTokenController {
@@ -28,6 +34,7 @@ export class DevTokenController {
   @HttpCode(200)
   issue(@Body() body: unknown): { token: string } {
     if (!this.config.devTokens) throw new AppError('not_found', 'No such route', 404);
-    return { token: this.tokens.issue(validate(body).userId) };
+    const { userId, roles } = validate(body);
+    return { token: this.tokens.issue(userId, roles) };
   }
 }
