@@ -167,6 +167,30 @@ describe('handleConversationCommand on the LMDB event store', () => {
     expect(verifyChain(await stored())).toEqual({ ok: true });
   });
 
+  it('names the command as the cause of its events: a fresh id per command, kept across its retried rounds', async () => {
+    await handleConversationCommand(deps(), start(), ctx, () => undefined);
+    const attempts: string[] = [];
+    let conflictOnce = true;
+    const conflicting: EventStore = Object.create(store, {
+      append: {
+        value: (...args: Parameters<EventStore['append']>) => {
+          attempts.push(...args[1].map((e) => e.metadata.causationId));
+          if (!conflictOnce) return store.append(...args);
+          conflictOnce = false;
+          return Promise.reject(new WrongExpectedRevisionError(args[0], args[2], 'unknown'));
+        },
+      },
+    });
+    const d = deps(conflicting);
+    await ref(d, send('m1'));
+    await ref(d, send('m2'));
+    const causes = (await stored()).map((e) => e.metadata.causationId);
+    expect(new Set(causes).size).toBe(3);
+    // m1's first append conflicted; its second round carried the same id.
+    expect(attempts).toEqual([causes[1], causes[1], causes[2]]);
+    expect(outcomes).toContain('SendMessage:conflict');
+  });
+
   it('gives up with 409 concurrency_conflict after a bounded number of conflicts', async () => {
     const d = deps();
     await handleConversationCommand(d, start(), ctx, () => undefined);

@@ -77,6 +77,9 @@ export async function handleConversationCommand<R>(
 ): Promise<R> {
   const streamId = conversationStreamId(command.data.conversationId);
   let conflicts = 0;
+  // This command's id, minted at its first append and kept across retried rounds: the
+  // causationId of every event it appends (EventMetadata).
+  let commandId: string | undefined;
   for (let round = 1; ; round++) {
     // Each round follows a failure or conflict of some append on this stream (ours or another
     // command's we were waiting behind); a store that keeps failing them all ends it here.
@@ -98,7 +101,12 @@ export async function handleConversationCommand<R>(
       if (await settled(entry.pendingAppend)) return conclude(deps, command, outcome);
       continue;
     }
-    const events = seal(streamId, entry, withMetadata(decision, ctx, idempotency?.eventId));
+    commandId ??= randomUUID();
+    const events = seal(
+      streamId,
+      entry,
+      withMetadata(decision, ctx, commandId, idempotency?.eventId),
+    );
     const append = deps.store.append(streamId, events, entry.revision);
     const result = advance(entry, decision, events, append, reply);
     snapshotIfDue(deps, streamId, entry, append);
@@ -220,13 +228,13 @@ function snapshotIfDue(
   );
 }
 
+/** Stamps a command's events: every one names the command (`commandId`) as its cause. */
 function withMetadata(
   events: ConversationEvent[],
   ctx: CommandContext,
+  commandId: string,
   firstEventId?: string,
 ): UnsealedEvent[] {
-  // The command's own id: every event it produced names it as their cause.
-  const causationId = randomUUID();
   const timestamp = new Date().toISOString();
   return events.map((event, i) => ({
     type: event.type,
@@ -235,7 +243,7 @@ function withMetadata(
       eventId: i === 0 && firstEventId ? firstEventId : randomUUID(),
       schemaVersion: SCHEMA_VERSION[event.type],
       correlationId: ctx.correlationId,
-      causationId,
+      causationId: commandId,
       actor: ctx.actor,
       timestamp,
     },

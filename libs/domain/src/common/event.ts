@@ -1,6 +1,11 @@
 /**
  * Events are plain data: a past-tense `type` that never changes once stored, and `data`.
- * Schema changes bump `SCHEMA_VERSION` for that type and add an upcaster; stored types stay.
+ * Stored events are never rewritten (the hash chain covers them). Each one records the
+ * `SCHEMA_VERSION` of its type when it was written (`metadata.schemaVersion`), but nothing reads
+ * that back and there are no upcasters: `evolve`, `project` and the tools read every stored
+ * event's `data` in the current shape, whatever its version. So a change to an event's data must
+ * leave old events readable as they are (e.g. a new optional field) and bump its version; a
+ * change old events cannot meet needs a new event type, or an upcaster written with it.
  */
 export interface Event<Type extends string, Data extends object> {
   readonly type: Type;
@@ -14,7 +19,10 @@ export interface EventMetadata {
   schemaVersion: number;
   /** The request (HTTP or WebSocket frame) that started the chain of work. */
   correlationId: string;
-  /** The message that directly caused this event (for commands: the command id). */
+  /**
+   * Id of the command that wrote this event: a fresh UUID per command (commands carry no id of
+   * their own), the same on every event it appended. Only commands write events here.
+   */
   causationId: string;
   /** Authenticated user (or system principal) on whose behalf it was written. */
   actor: string;
