@@ -1,10 +1,64 @@
+import { join } from 'node:path';
+import { conversationStreamId } from '../../libs/domain/src';
+import { LmdbEventStore } from '../../libs/event-store/src/lmdb/lmdb-event-store';
+import { readWholeStream } from '../../libs/event-store/src/read-pages';
 import { AppError } from '../../libs/platform/src/app-error';
 import { TokenService } from '../../libs/platform/src/auth/token-service';
+import { EVENTS_DIR } from '../../libs/platform/src/data-dirs';
 import { HttpChatCommands } from '../../libs/platform/src/http-chat-commands';
+import { createLogger } from '../../libs/platform/src/logger';
+import { describeChatCommandsContract } from '../../libs/platform/src/testing/chat-commands.contract';
 import { eventually } from '../support/eventually';
 import { ServerProcess, api, devToken, startServer } from '../support/server-process';
 
 const SECRET = 'shared-secret-of-gateway-and-command-api';
+
+/**
+ * The ChatCommands contract over HTTP: HttpChatCommands against the started all-in-one server
+ * (the gateway's adapter in the production layout), signing tokens with the server's JWT secret.
+ * Conversations start through POST /v1/conversations; what a command stored is read from the
+ * server's event log by a read-only instance, as a standalone projector process reads it.
+ */
+describeChatCommandsContract('HttpChatCommands against the started server', async () => {
+  const server = await startServer({ env: { JWT_SECRET: SECRET } });
+  const tokens = new TokenService(SECRET, 300);
+  let log: LmdbEventStore;
+  try {
+    log = LmdbEventStore.open(join(server.dataDir, EVENTS_DIR), {
+      readOnly: true,
+      logger: createLogger('silent'),
+    });
+  } catch (err) {
+    await server.kill();
+    throw err;
+  }
+  return {
+    commands: new HttpChatCommands({ baseUrl: server.baseUrl, tokens }),
+    startConversation: async ({ actor, kind, members }) => {
+      const res = await api(server.baseUrl, tokens.issue(actor)).post('/v1/conversations', {
+        kind,
+        members,
+      });
+      if (res.status !== 201 && res.status !== 200)
+        throw new Error(`start: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.conversationId;
+    },
+    storedEvents: async (conversationId) => {
+      log.wake(); // read the log as of now (acknowledged appends are on disk)
+      const events = await readWholeStream(log, conversationStreamId(conversationId));
+      return events.map((e) => ({
+        type: e.type,
+        data: e.data as Record<string, unknown>,
+        actor: e.metadata.actor,
+        correlationId: e.metadata.correlationId,
+      }));
+    },
+    cleanup: async () => {
+      await log.close();
+      await server.kill();
+    },
+  };
+});
 
 /**
  * The gateway's HTTP adapter of ChatCommands (production layout: gateway and command API in

@@ -9,7 +9,9 @@ import pino from 'pino';
 import { DuplicateEventIdError } from '../duplicate-event-id.error';
 import { EventStore } from '../event-store.port';
 import { canonicalForm, verifyChain } from '../hash-chain';
+import { describeEventStoreConcurrencyContract } from '../testing/event-store-concurrency.contract';
 import { describeEventStoreContract, newEvents, sealFor } from '../testing/event-store.contract';
+import { describeSnapshotStoreContract } from '../testing/snapshot-store.contract';
 import { padU64 } from '../position';
 import { readWholeStream } from '../read-pages';
 import { LmdbEventStore } from './lmdb-event-store';
@@ -27,6 +29,35 @@ describeEventStoreContract('LmdbEventStore', async () => {
       store = LmdbEventStore.open(dir, { logger });
       return store;
     },
+    cleanup: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+// One writer per data dir (its in-memory heads decide every race): the writers share one
+// instance, and lose races to appends reserved but not readable yet (the contract retries them).
+describeEventStoreConcurrencyContract(
+  'LmdbEventStore, one instance shared by every writer',
+  async (count) => {
+    const dir = tempDir();
+    const store = LmdbEventStore.open(dir, { logger });
+    return {
+      stores: Array.from({ length: count }, () => store),
+      cleanup: async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+);
+
+describeSnapshotStoreContract('LmdbEventStore#snapshots', async () => {
+  const dir = tempDir();
+  const store = LmdbEventStore.open(dir, { logger });
+  return {
+    store: store.snapshots,
     cleanup: async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

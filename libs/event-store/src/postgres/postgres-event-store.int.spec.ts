@@ -12,6 +12,7 @@ import { padU64 } from '../position';
 import { readWholeStream } from '../read-pages';
 import { describeEventStoreConcurrencyContract } from '../testing/event-store-concurrency.contract';
 import { describeEventStoreContract, sealFor } from '../testing/event-store.contract';
+import { describeSnapshotStoreContract } from '../testing/snapshot-store.contract';
 import { PostgresEventStore, PostgresEventStoreOptions } from './postgres-event-store';
 import { PostgresSnapshotStore } from './postgres-snapshot-store';
 import { schemaNames } from './schema-names';
@@ -96,6 +97,23 @@ describePg('PostgresEventStore', () => {
         stores,
         cleanup: async () => void (await Promise.all(stores.map((s) => s.close()))),
       };
+    });
+  });
+
+  describe('snapshots', () => {
+    const schema = newSchema('snapshots');
+    describeSnapshotStoreContract('PostgresEventStore#snapshotStore()', async () => {
+      const store = await connect(schema);
+      return { store: store.snapshotStore(), cleanup: () => store.close() };
+    });
+    describeSnapshotStoreContract('PostgresSnapshotStore.connect (its own pool)', async () => {
+      const store = await PostgresSnapshotStore.connect(DATABASE_URL!, {
+        schema,
+        poolSize: 4,
+        logger,
+        applicationName: `es-test-${schema}`,
+      });
+      return { store, cleanup: () => store.close() };
     });
   });
 

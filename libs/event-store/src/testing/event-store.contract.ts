@@ -13,11 +13,40 @@ import { readWholeStream } from '../read-pages';
 
 // CONTRACT_V2: the reshaped port (opaque positions, sealed events, paged reads, async subscriptions).
 
+/**
+ * What an adapter cannot do by design. A test needing a missing capability is registered with
+ * `it.skip` under a title ending "(not supported by this store: <reason>)", so the report shows it.
+ */
+export interface EventStoreCapabilities {
+  /**
+   * Event ids are unique across the whole store: `readEvent` finds an event by id wherever it is
+   * stored, and an id stored in another stream or place is refused (DuplicateEventIdError).
+   * Default true. EventStoreDB has no global lookup by id (docs/adr-eventstoredb-adapter.md).
+   */
+  globalEventIds?: boolean;
+}
+
 export interface EventStoreHarness {
   store: EventStore;
   /** Closes the store and opens it again on the same data (to check durability). */
   reopen?: () => Promise<EventStore>;
+  /**
+   * The adapter's capabilities (all default true). Tests are registered before any harness is
+   * made, so they are also given to describeEventStoreContract; a harness that declares other
+   * values than it was registered with fails every test.
+   */
+  capabilities?: EventStoreCapabilities;
   cleanup(): Promise<void>;
+}
+
+const NO_GLOBAL_EVENT_IDS = 'no global lookup by event id';
+
+/** `it`, or `it.skip` with the reason in the title when the store lacks the capability. */
+function itIf(supported: boolean, reason: string) {
+  return (title: string, fn: () => Promise<void>, timeout?: number) =>
+    supported
+      ? it(title, fn, timeout)
+      : it.skip(`${title} (not supported by this store: ${reason})`, fn, timeout);
 }
 
 let testCounter = 0;
@@ -101,7 +130,10 @@ async function waitFor(check: () => boolean, timeoutMs = 15_000): Promise<void> 
 export function describeEventStoreContract(
   name: string,
   makeStore: () => Promise<EventStoreHarness>,
+  capabilities: EventStoreCapabilities = {},
 ): void {
+  const globalEventIds = capabilities.globalEventIds ?? true;
+  const itWithGlobalEventIds = itIf(globalEventIds, NO_GLOBAL_EVENT_IDS);
   describe(`EventStore contract: ${name}`, () => {
     let harness: EventStoreHarness;
     let store: EventStore;
@@ -122,6 +154,11 @@ export function describeEventStoreContract(
       harness = await makeStore();
       store = harness.store;
       prefix = `contract${++testCounter}x${randomUUID().slice(0, 8)}-`;
+      const declared = harness.capabilities?.globalEventIds ?? true;
+      if (declared !== globalEventIds)
+        throw new Error(
+          `the harness declares globalEventIds: ${declared} but the suite was registered with ${globalEventIds}: pass its capabilities to describeEventStoreContract`,
+        );
     });
     afterEach(async () => harness.cleanup());
 
@@ -192,30 +229,33 @@ export function describeEventStoreContract(
         expect(read[2].position).toBe(next.position);
       });
 
-      it('an event id stored elsewhere is refused with DuplicateEventIdError, writing nothing', async () => {
-        const [original] = newEvents(1);
-        await store.append(stream('a'), [original], 'no_stream');
-        await store.append(stream('a'), newEvents(1), 0);
-        const [fresh] = newEvents(1);
-        // The same id later in the same stream (a retried command decided again), or in another.
-        await expect(store.append(stream('a'), [fresh, original], 1)).rejects.toBeInstanceOf(
-          DuplicateEventIdError,
-        );
-        await expect(store.append(stream('b'), [original], 'no_stream')).rejects.toBeInstanceOf(
-          DuplicateEventIdError,
-        );
-        // Another event under a stored id at the very place it is stored is no retry either.
-        const impostor = { ...newEvents(1)[0], metadata: { ...newEvents(1)[0].metadata } };
-        impostor.metadata.eventId = original.metadata.eventId;
-        await expect(store.append(stream('a'), [impostor], 'no_stream')).rejects.toBeInstanceOf(
-          DuplicateEventIdError,
-        );
-        expect(await all(stream('a'))).toHaveLength(2);
-        expect(await all(stream('b'))).toEqual([]);
-        expect(await store.readEvent(fresh.metadata.eventId)).toBeUndefined();
-      });
+      itWithGlobalEventIds(
+        'an event id stored elsewhere is refused with DuplicateEventIdError, writing nothing',
+        async () => {
+          const [original] = newEvents(1);
+          await store.append(stream('a'), [original], 'no_stream');
+          await store.append(stream('a'), newEvents(1), 0);
+          const [fresh] = newEvents(1);
+          // The same id later in the same stream (a retried command decided again), or in another.
+          await expect(store.append(stream('a'), [fresh, original], 1)).rejects.toBeInstanceOf(
+            DuplicateEventIdError,
+          );
+          await expect(store.append(stream('b'), [original], 'no_stream')).rejects.toBeInstanceOf(
+            DuplicateEventIdError,
+          );
+          // Another event under a stored id at the very place it is stored is no retry either.
+          const impostor = { ...newEvents(1)[0], metadata: { ...newEvents(1)[0].metadata } };
+          impostor.metadata.eventId = original.metadata.eventId;
+          await expect(store.append(stream('a'), [impostor], 'no_stream')).rejects.toBeInstanceOf(
+            DuplicateEventIdError,
+          );
+          expect(await all(stream('a'))).toHaveLength(2);
+          expect(await all(stream('b'))).toEqual([]);
+          expect(await store.readEvent(fresh.metadata.eventId)).toBeUndefined();
+        },
+      );
 
-      it('readEvent finds an event by id, wherever it is stored', async () => {
+      itWithGlobalEventIds('readEvent finds an event by id, wherever it is stored', async () => {
         const { events } = await appendNext(store, stream('a'), 3);
         const found = await store.readEvent(events[1].metadata.eventId);
         expect(found).toMatchObject({ streamId: stream('a'), revision: 1, data: events[1].data });
