@@ -9,6 +9,7 @@ import { eventLeafHash } from '../../../../libs/audit/src/event-leaf';
 import { hashToHex } from '../../../../libs/audit/src/merkle-hash';
 import { verifyCheckpoint } from '../../../../libs/audit/src/signed-checkpoint';
 import { StreamingNodeCollector } from '../../../../libs/audit/src/streaming-node-collector';
+import { GENESIS_HASH, sealEvents } from '../../../../libs/event-store/src/hash-chain';
 import { LmdbEventStore } from '../../../../libs/event-store/src/lmdb/lmdb-event-store';
 import { TokenService } from '../../../../libs/platform/src/auth/token-service';
 import { AppConfig, loadConfig } from '../../../../libs/platform/src/config';
@@ -186,6 +187,40 @@ describe('audit API in the command-API app (LMDB)', () => {
       expect(
         (await started.call('GET', `/v1/audit/conversations/${conversationId}`, {})).status,
       ).toBe(401);
+    });
+
+    it('a stored event whose content no longer matches its hash fails the verdict, naming it', async () => {
+      const metadata = (n: number) => ({
+        eventId: `tampered-${n}`,
+        schemaVersion: 1,
+        correlationId: 'c',
+        causationId: 'c',
+        actor: 'mallory',
+        timestamp: new Date().toISOString(),
+      });
+      const [first, second] = sealEvents('conversation-tampered', 0, GENESIS_HASH, [
+        { type: 'MessageSent', data: { seq: 1, body: 'original' }, metadata: metadata(1) },
+        { type: 'MessageSent', data: { seq: 2, body: 'original' }, metadata: metadata(2) },
+      ]);
+      // Written as if the content had been edited after sealing (the hash kept).
+      await started.eventStore.append(
+        'conversation-tampered',
+        [first, { ...second, data: { seq: 2, body: 'edited' } }],
+        'no_stream',
+      );
+      const res = await started.call('GET', '/v1/audit/conversations/tampered', auditor);
+      expect(res.status).toBe(200);
+      expect(res.body.chain).toMatchObject({
+        ok: false,
+        revision: 1,
+        reason: 'hash does not match the content',
+      });
+      const page = await started.call(
+        'GET',
+        '/v1/audit/conversations/tampered?fromRevision=1',
+        auditor,
+      );
+      expect(page.body.chain).toMatchObject({ ok: false, revision: 1 });
     });
 
     it('stops following the log when the app closes (before the store closes)', async () => {
