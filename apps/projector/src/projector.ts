@@ -98,7 +98,7 @@ export class Projector {
     this.deps.logger.info({ position: this.applied }, 'projector stopped');
   }
 
-  /** Rebuilds every read model from position 0 (after a projection change or corruption). */
+  /** Rebuilds every read model from the log's start (after a projection change or corruption). */
   async rebuild(): Promise<void> {
     await this.stop();
     const previous = maxPosition(this.applied, await this.deps.readModels.getCheckpoint());

@@ -74,7 +74,7 @@ export function startCatchUp(
   let markCaughtUp!: () => void;
   const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
 
-  // Interrupted by stop(); append notifications only make it check again.
+  // Interrupted by close(); append notifications only make it check again.
   const sleep = async (ms: number) => {
     const until = Date.now() + ms;
     while (!stopped && Date.now() < until) await signal.wait(until - Date.now());

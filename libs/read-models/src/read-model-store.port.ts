@@ -55,7 +55,7 @@ export interface ReadModelStore {
   getInbox(userId: string): Promise<InboxEntry[]>;
   getReceipts(conversationId: string): Promise<ReceiptView[]>;
   getReceipt(conversationId: string, userId: string): Promise<ReceiptView>;
-  /** Removes every read model and the checkpoint (rebuild from position 0 follows). */
+  /** Removes every read model and the checkpoint (a rebuild from the start of the log follows). */
   clear(): Promise<void>;
   close(): Promise<void>;
 }

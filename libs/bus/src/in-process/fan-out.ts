@@ -3,8 +3,8 @@ import { BusSubscription } from '../update-bus.port';
 
 /**
  * Synchronous fan-out to a set of handlers. A throwing handler is logged and skipped: it
- * must not break the other subscribers nor the publisher. Handlers may unsubscribe (or
- * subscribe) while a delivery is running; the delivery uses the set as it was at its start.
+ * must not break the other subscribers nor the publisher. Subscriptions may be closed (or
+ * added) while a delivery is running; the delivery uses the set as it was at its start.
  */
 export class FanOut<T> {
   private handlers = new Set<(item: T) => void>();

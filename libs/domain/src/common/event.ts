@@ -14,7 +14,11 @@ export interface Event<Type extends string, Data extends object> {
 
 /** Metadata every stored event carries (set by the command side, never by `decide`). */
 export interface EventMetadata {
-  /** Unique id; appending an event id that is already stored is a no-op (idempotent retry). */
+  /**
+   * Stored at most once, forever: appending the very same event again (same id and hash, same
+   * place) is a no-op retry; any other event under a stored id is refused (DuplicateEventIdError).
+   * A send's MessageSent has an id derived from its idempotency key (docs/architecture.md ADR-20).
+   */
   eventId: string;
   schemaVersion: number;
   /** The request (HTTP or WebSocket frame) that started the chain of work. */

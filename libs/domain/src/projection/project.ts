@@ -4,7 +4,7 @@ import { ReadModelOp, TimelineMessage } from './read-model-ops';
 /**
  * What one event does to the read models. Pure: the executor applies the ops, and every op
  * is idempotent (upsert by key, set add/remove, max-style watermarks), so replaying an event
- * or rebuilding from position 0 gives the same read models as the incremental run.
+ * or rebuilding from the start of the log gives the same read models as the incremental run.
  */
 export function project(event: ConversationEvent): ReadModelOp[] {
   switch (event.type) {

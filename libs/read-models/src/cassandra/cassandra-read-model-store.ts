@@ -155,8 +155,8 @@ export class CassandraReadModelStore implements ReadModelStore {
   }
 
   /**
-   * Truncates every table (for a rebuild from position 0). The checkpoint goes first, so that a
-   * wipe interrupted half-way restarts from 0 instead of trusting a checkpoint over missing rows.
+   * Truncates every table (for a rebuild from the start of the log). The checkpoint goes first, so
+   * that a wipe interrupted half-way restarts from START, not from a checkpoint over missing rows.
    */
   async clear(): Promise<void> {
     const truncate = (table: string) =>

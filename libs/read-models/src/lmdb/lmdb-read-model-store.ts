@@ -147,7 +147,7 @@ export class LmdbReadModelStore implements ReadModelStore {
 
   async clear(): Promise<void> {
     const { meta, conversations, members, inbox, messages, receipts } = this.tables;
-    // Checkpoint first: if a crash interrupts the wipe, the next start replays from 0.
+    // Checkpoint first: if a crash interrupts the wipe, the next start replays from START.
     for (const db of [meta, conversations, members, inbox, messages, receipts])
       await db.clearAsync();
   }
