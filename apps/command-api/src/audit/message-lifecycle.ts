@@ -128,10 +128,11 @@ export async function locateMessage(
   let hi = lastRevision;
   while (lo <= hi) {
     const mid = lo + Math.floor((hi - lo) / 2);
+    // The first message at or after mid: none of [mid, found) is a message.
     const found = await firstMessageIn(reader, mid, hi);
-    const foundSeq = found && (seqOf(found) as number);
-    if (found === undefined || (foundSeq as number) > seq) hi = mid - 1;
-    else if ((foundSeq as number) < seq) lo = found.revision + 1;
+    const foundSeq = found === undefined ? Infinity : (seqOf(found) as number);
+    if (foundSeq > seq) hi = mid - 1;
+    else if (foundSeq < seq) lo = (found as RecordedEvent).revision + 1;
     else return found;
   }
   return undefined;
