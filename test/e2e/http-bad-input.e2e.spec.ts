@@ -231,7 +231,8 @@ describe('HTTP bad input, end to end (embedded process)', () => {
       ['a userId of 65 characters', { userId: 'a'.repeat(65) }],
       ['a numeric userId', { userId: 42 }],
       ['no userId', {}],
-      ['an extra field', { userId: 'alice', roles: ['auditor'] }],
+      ['an extra field', { userId: 'alice', admin: true }],
+      ['an unknown role', { userId: 'alice', roles: ['root'] }],
     ])('dev-token with %s → 400 invalid_request', async (_name, body) => {
       expectError(await anonymous.post('/v1/auth/dev-token', body), 400, 'invalid_request');
     });
