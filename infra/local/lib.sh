@@ -30,6 +30,14 @@ engine_log() {
   echo "$INFRA_DIR/$1/$1.log"
 }
 
+# PostgreSQL's folder as a real path. It runs as the user postgres, which may not be able to
+# traverse the folders above INFRA_DIR (a checkout under /root, a mode-700 temp folder): then
+# $INFRA_DIR/postgres is a symlink to a folder under /var/tmp (see start_postgres), and the
+# server is always given this resolved path.
+pg_dir() {
+  readlink -f "$INFRA_DIR/postgres"
+}
+
 engine_pidfile() {
   case "$1" in
     postgres) echo "$INFRA_DIR/postgres/data/postmaster.pid" ;; # written by PostgreSQL itself
@@ -69,7 +77,11 @@ engine_pid() {
   [[ "$comm" == "$(engine_comm "$engine")" ]] || return 1
   real="$(cd "$INFRA_DIR" 2>/dev/null && pwd -P)" || return 1
   case "$engine" in
-    postgres | redis)
+    postgres)
+      cwd="$(readlink "/proc/$pid/cwd" 2>/dev/null || true)"
+      [[ -z "$cwd" || "$cwd" == "$(pg_dir)"* ]] || return 1
+      ;;
+    redis)
       cwd="$(readlink "/proc/$pid/cwd" 2>/dev/null || true)"
       [[ -z "$cwd" || "$cwd" == "$real/$engine"* ]] || return 1
       ;;
