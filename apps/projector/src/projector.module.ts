@@ -1,4 +1,4 @@
-import { Inject, Module } from '@nestjs/common';
+import { Inject, Module, Optional } from '@nestjs/common';
 import { StartStopLifecycle } from '../../../libs/platform/src/start-stop-lifecycle';
 import type { Logger } from 'pino';
 import { UpdateBus } from '../../../libs/bus/src/update-bus.port';
@@ -6,6 +6,8 @@ import { EventStore } from '../../../libs/event-store/src/event-store.port';
 import { EVENT_STORE, LOGGER, READ_MODELS, UPDATE_BUS } from '../../../libs/platform/src/tokens';
 import { ReadModelStore } from '../../../libs/read-models/src/read-model-store.port';
 import { Projector } from './projector';
+import { HEALTH_CHECKS, HealthCheck } from '../../../libs/platform/src/health/health-check';
+import { registerProjectorCheck } from './projector-health';
 
 /**
  * Runs the Projector inside a Nest app. Expects EVENT_STORE, READ_MODELS, UPDATE_BUS and
@@ -34,7 +36,11 @@ import { Projector } from './projector';
   exports: [Projector],
 })
 export class ProjectorModule extends StartStopLifecycle {
-  constructor(@Inject(Projector) projector: Projector) {
+  constructor(
+    @Inject(Projector) projector: Projector,
+    @Optional() @Inject(HEALTH_CHECKS) checks?: HealthCheck[],
+  ) {
     super(projector);
+    registerProjectorCheck(checks, projector);
   }
 }

@@ -23,6 +23,8 @@ export interface ProjectorDeps {
   retryDelayMs?: number;
   /** Where lag observations go (default: this thread's chat_projection_lag_seconds). */
   observeLag?: (timestamps: string[]) => void;
+  /** Told whenever `health()` changes (the worker forwards it to the main thread). */
+  onHealthChange?: (failing: string | undefined) => void;
 }
 
 class StoppedWhileRetrying extends Error {}
@@ -51,6 +53,8 @@ export class Projector {
   private caughtUpSignal = new CaughtUp();
   private readonly members: ProjectorMemberCache;
   private readonly observeLag: (timestamps: string[]) => void;
+  /** Set while applying or publishing a batch keeps failing (it is being retried). */
+  private failing?: string;
 
   constructor(private readonly deps: ProjectorDeps) {
     this.maxQueued = deps.maxQueuedEvents ?? 5_000;
@@ -62,6 +66,15 @@ export class Projector {
   /** Global position of the last event whose read-model writes are committed. */
   get lastAppliedPosition(): string {
     return this.applied;
+  }
+
+  /**
+   * Why the projector is not doing its job right now (not running, or a batch keeps failing),
+   * or undefined: the `projector` readiness check.
+   */
+  health(): string | undefined {
+    if (!this.subscription) return 'the projector is not running';
+    return this.failing;
   }
 
   /** Resolves once everything stored when the subscription started has been applied. */
@@ -78,6 +91,7 @@ export class Projector {
       this.enqueue(event),
     );
     this.subscription = subscription;
+    this.setFailing(undefined);
     const signal = this.caughtUpSignal;
     void subscription.caughtUp.then(() => this.idle()).then(() => signal.resolve());
     this.deps.logger.info({ checkpoint }, 'projector started');
@@ -94,6 +108,7 @@ export class Projector {
     } finally {
       this.subscription = undefined;
       this.stopping = false;
+      this.deps.onHealthChange?.(this.health());
     }
     this.deps.logger.info({ position: this.applied }, 'projector stopped');
   }
@@ -196,14 +211,24 @@ export class Projector {
   private async retrying<T>(what: string, action: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await action();
+        const result = await action();
+        if (attempt > 1) this.setFailing(undefined);
+        return result;
       } catch (err) {
         if (this.stopping)
           throw new StoppedWhileRetrying(`${what} failed while stopping: ${String(err)}`);
         this.deps.logger.error({ err, attempt }, `projector ${what} failed; retrying`);
+        if (attempt === 1)
+          this.setFailing(`${what} failing since ${new Date().toISOString()}: ${String(err)}`);
         await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
       }
     }
+  }
+
+  private setFailing(failing: string | undefined): void {
+    if (failing === this.failing) return;
+    this.failing = failing;
+    this.deps.onHealthChange?.(this.health());
   }
 }
 

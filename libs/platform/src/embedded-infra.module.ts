@@ -16,6 +16,10 @@ import { TokenService } from './auth/token-service';
 import { closeEmbeddedStores } from './close-embedded-stores';
 import { AppConfig } from './config';
 import { EVENTS_DIR, READ_MODELS_DIR } from './data-dirs';
+import { eventStoreCheck } from './health/event-store-check';
+import { HEALTH_CHECKS, HealthCheck } from './health/health-check';
+import { HealthSettings, loadHealthSettings } from './health/health-settings';
+import { projectionLagCheck } from './health/projection-lag-check';
 import { Logger, createLogger } from './logger';
 import {
   APP_CONFIG,
@@ -63,7 +67,8 @@ class EmbeddedInfraShutdown implements OnApplicationShutdown {
 /**
  * Embedded mode's infrastructure for one process: LMDB event store and read models under
  * DATA_DIR, in-process buses, the token service, config and logger, all global so that
- * the command API, projector and gateway modules find them by token.
+ * the command API, projector and gateway modules find them by token. HEALTH_CHECKS (readiness)
+ * holds `event-store` and `projection-lag`; the projector's module adds `projector` to it.
  */
 @Global()
 @Module({})
@@ -76,6 +81,7 @@ export class EmbeddedInfraModule {
     config: AppConfig,
     logger: Logger = createLogger(config.logLevel),
     { ownsReadModels = true }: { ownsReadModels?: boolean } = {},
+    health: HealthSettings = loadHealthSettings(),
   ): DynamicModule {
     const exported = [
       APP_CONFIG,
@@ -86,6 +92,7 @@ export class EmbeddedInfraModule {
       UPDATE_BUS,
       SIGNAL_BUS,
       TokenService,
+      HEALTH_CHECKS,
     ];
     return {
       module: EmbeddedInfraModule,
@@ -95,7 +102,11 @@ export class EmbeddedInfraModule {
         { provide: OWNS_READ_MODELS, useValue: ownsReadModels },
         {
           provide: EVENT_STORE,
-          useFactory: () => LmdbEventStore.open(join(config.dataDir, EVENTS_DIR)),
+          useFactory: () =>
+            LmdbEventStore.open(join(config.dataDir, EVENTS_DIR), {
+              logger: logger.child({ component: 'event-store' }),
+              minFreeBytes: health.minFreeBytes,
+            }),
         },
         {
           provide: SNAPSHOT_STORE,
@@ -106,6 +117,16 @@ export class EmbeddedInfraModule {
           provide: READ_MODELS,
           useFactory: () =>
             openReadModels(join(config.dataDir, READ_MODELS_DIR), logger, ownsReadModels),
+        },
+        {
+          provide: HEALTH_CHECKS,
+          useFactory: (events: LmdbEventStore, readModels: ReadModelStore): HealthCheck[] => [
+            eventStoreCheck(events),
+            ...(health.projectionLagBoundMs > 0
+              ? [projectionLagCheck(events, readModels, health.projectionLagBoundMs)]
+              : []),
+          ],
+          inject: [EVENT_STORE, READ_MODELS],
         },
         { provide: UPDATE_BUS, useFactory: () => new InProcessUpdateBus() },
         { provide: SIGNAL_BUS, useFactory: () => new InProcessSignalBus() },

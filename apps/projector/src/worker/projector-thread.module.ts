@@ -1,4 +1,4 @@
-import { Inject, Module } from '@nestjs/common';
+import { Inject, Module, Optional } from '@nestjs/common';
 import { StartStopLifecycle } from '../../../../libs/platform/src/start-stop-lifecycle';
 import type { Logger } from 'pino';
 import { UpdateBus } from '../../../../libs/bus/src/update-bus.port';
@@ -15,6 +15,9 @@ import {
 import { ReadModelStore } from '../../../../libs/read-models/src/read-model-store.port';
 import { LmdbReadModelStore } from '../../../../libs/read-models/src/lmdb/lmdb-read-model-store';
 import { ProjectorThread } from './projector-thread';
+import { HEALTH_CHECKS, HealthCheck } from '../../../../libs/platform/src/health/health-check';
+import { registerProjectorCheck } from '../projector-health';
+import { workerResourceLimits } from './worker-heap-limit';
 
 function projectorThread(
   config: AppConfig,
@@ -31,6 +34,7 @@ function projectorThread(
     updateBus,
     refreshReadModels: () => readModels.refreshSnapshot(),
     logger: logger.child({ component: 'projector-thread' }),
+    resourceLimits: workerResourceLimits(),
   });
 }
 
@@ -50,7 +54,11 @@ function projectorThread(
   ],
 })
 export class ProjectorThreadModule extends StartStopLifecycle {
-  constructor(@Inject(ProjectorThread) thread: ProjectorThread) {
+  constructor(
+    @Inject(ProjectorThread) thread: ProjectorThread,
+    @Optional() @Inject(HEALTH_CHECKS) checks?: HealthCheck[],
+  ) {
     super(thread);
+    registerProjectorCheck(checks, thread);
   }
 }

@@ -7,7 +7,7 @@ import { LmdbReadModelStore } from '../../../../libs/read-models/src/lmdb/lmdb-r
 import { Projector } from '../projector';
 import { PortUpdateBus } from './port-update-bus';
 import { WakeSignal } from './wake-signal';
-import { ProjectorWorkerInit, ToProjectorWorker } from './worker-protocol';
+import { HEARTBEAT_MS, ProjectorWorkerInit, ToProjectorWorker } from './worker-protocol';
 
 /**
  * Entry of the projector worker thread (started by ProjectorThread). The main thread owns the
@@ -30,12 +30,15 @@ async function run(port: MessagePort, init: ProjectorWorkerInit): Promise<void> 
     updateBus: bus,
     logger: logger.child({ component: 'projector' }),
     observeLag: bus.observeLag,
+    onHealthChange: (failing) => port.postMessage({ type: 'health', failing }),
   });
 
   let stopping = false;
   const wakes = new WakeSignal(init.wakeSignal);
+  const heartbeat = setInterval(() => port.postMessage({ type: 'alive' }), HEARTBEAT_MS);
   const stop = async (): Promise<void> => {
     stopping = true;
+    clearInterval(heartbeat);
     wakes.release();
     await projector.stop();
     const results = await Promise.allSettled([eventStore.close(), readModels.close()]);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { ResourceLimits, Worker } from 'node:worker_threads';
 import { ProjectorWorkerInit } from './worker-protocol';
 
 /**
@@ -8,10 +8,13 @@ import { ProjectorWorkerInit } from './worker-protocol';
  * a worker thread does not inherit that transform) the entry is bundled on the fly with
  * esbuild, a dev dependency, with the packages left to `require` as usual.
  */
-export function spawnProjectorWorker(init: ProjectorWorkerInit): Worker {
+export function spawnProjectorWorker(
+  init: ProjectorWorkerInit,
+  resourceLimits?: ResourceLimits,
+): Worker {
   if (__filename.endsWith('.js'))
-    return new Worker(join(__dirname, 'projector-worker.js'), { workerData: init });
-  return new Worker(bundledEntry(), { eval: true, workerData: init });
+    return new Worker(join(__dirname, 'projector-worker.js'), { workerData: init, resourceLimits });
+  return new Worker(bundledEntry(), { eval: true, workerData: init, resourceLimits });
 }
 
 let bundle: string | undefined;

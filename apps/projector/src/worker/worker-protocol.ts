@@ -19,4 +19,11 @@ export type FromProjectorWorker =
   /** One published batch, committed to the read models, with the lag of its events (s). */
   | { type: 'updates'; updates: ProjectionUpdate[]; lags: number[] }
   /** Lag observations of a batch that published nothing. */
-  | { type: 'lags'; lags: number[] };
+  | { type: 'lags'; lags: number[] }
+  /** The projector's health changed (Projector.health(): undefined when it does its job). */
+  | { type: 'health'; failing?: string }
+  /** Every HEARTBEAT_MS while the worker's event loop turns. */
+  | { type: 'alive' };
+
+/** How often the worker says it is alive. */
+export const HEARTBEAT_MS = 1_000;

@@ -106,8 +106,9 @@ export class LmdbLayout {
    * Indexes the log's tail that the index lacks: the appends of the last moments before a
    * crash, or the whole log after the index was discarded (or was never built). An index ahead
    * of the log cannot come from a crash (it is written after the log's commit): it is rebuilt.
+   * The writer also runs it when it recovers from a failed commit or index write.
    */
-  private catchUpIndex(): number {
+  catchUpIndex(): number {
     const last = this.lastPosition();
     let upTo = this.index.indexedUpTo();
     if (upTo > last) {

@@ -1,0 +1,32 @@
+/** Readiness and storage-guard settings of the embedded process (environment, read once). */
+export interface HealthSettings {
+  /**
+   * PROJECTION_LAG_READY_BOUND_MS (default 10 000; 0 = no check): readiness fails while the
+   * oldest event not yet projected is older than this.
+   */
+  projectionLagBoundMs: number;
+  /**
+   * DATA_DIR_MIN_FREE_MB (default 64; 0 = no guard): the event store refuses appends while the
+   * data directory's file system has less free space than this.
+   */
+  minFreeBytes: number;
+}
+
+const count = (value: string | undefined, fallback: number, name: string): number => {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  return n;
+};
+
+export function loadHealthSettings(env: NodeJS.ProcessEnv = process.env): HealthSettings {
+  return {
+    projectionLagBoundMs: count(
+      env.PROJECTION_LAG_READY_BOUND_MS,
+      10_000,
+      'PROJECTION_LAG_READY_BOUND_MS',
+    ),
+    minFreeBytes: count(env.DATA_DIR_MIN_FREE_MB, 64, 'DATA_DIR_MIN_FREE_MB') * 1024 * 1024,
+  };
+}
