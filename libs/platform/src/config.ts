@@ -19,7 +19,8 @@ export interface AppConfig {
   presenceTimeoutMs: number;
 }
 
-const int = (value: string | undefined, fallback: number, name: string): number => {
+/** An environment setting that must be a non-negative integer (`fallback` when unset or empty). */
+export const envCount = (value: string | undefined, fallback: number, name: string): number => {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0)
@@ -33,14 +34,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     mode,
     host: env.HOST ?? '0.0.0.0',
-    port: int(env.PORT, 3000, 'PORT'),
+    port: envCount(env.PORT, 3000, 'PORT'),
     dataDir: resolve(env.DATA_DIR ?? './data'),
     jwtSecret: env.JWT_SECRET || undefined,
     devTokens: env.DEV_TOKENS ? env.DEV_TOKENS === 'true' : mode === 'embedded',
-    tokenTtlSeconds: int(env.TOKEN_TTL_SECONDS, 24 * 3600, 'TOKEN_TTL_SECONDS'),
-    maxGroupSize: int(env.MAX_GROUP_SIZE, 100, 'MAX_GROUP_SIZE'),
+    tokenTtlSeconds: envCount(env.TOKEN_TTL_SECONDS, 24 * 3600, 'TOKEN_TTL_SECONDS'),
+    maxGroupSize: envCount(env.MAX_GROUP_SIZE, 100, 'MAX_GROUP_SIZE'),
     logLevel: env.LOG_LEVEL ?? 'info',
-    heartbeatIntervalMs: int(env.HEARTBEAT_INTERVAL_MS, 30_000, 'HEARTBEAT_INTERVAL_MS'),
-    presenceTimeoutMs: int(env.PRESENCE_TIMEOUT_MS, 60_000, 'PRESENCE_TIMEOUT_MS'),
+    heartbeatIntervalMs: envCount(env.HEARTBEAT_INTERVAL_MS, 30_000, 'HEARTBEAT_INTERVAL_MS'),
+    presenceTimeoutMs: envCount(env.PRESENCE_TIMEOUT_MS, 60_000, 'PRESENCE_TIMEOUT_MS'),
   };
 }

@@ -1,3 +1,4 @@
+import { envCount } from '../config';
 /** Readiness and storage-guard settings of the embedded process (environment, read once). */
 export interface HealthSettings {
   /**
@@ -12,21 +13,13 @@ export interface HealthSettings {
   minFreeBytes: number;
 }
 
-const count = (value: string | undefined, fallback: number, name: string): number => {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0)
-    throw new Error(`${name} must be a non-negative integer, got "${value}"`);
-  return n;
-};
-
 export function loadHealthSettings(env: NodeJS.ProcessEnv = process.env): HealthSettings {
   return {
-    projectionLagBoundMs: count(
+    projectionLagBoundMs: envCount(
       env.PROJECTION_LAG_READY_BOUND_MS,
       10_000,
       'PROJECTION_LAG_READY_BOUND_MS',
     ),
-    minFreeBytes: count(env.DATA_DIR_MIN_FREE_MB, 64, 'DATA_DIR_MIN_FREE_MB') * 1024 * 1024,
+    minFreeBytes: envCount(env.DATA_DIR_MIN_FREE_MB, 64, 'DATA_DIR_MIN_FREE_MB') * 1024 * 1024,
   };
 }

@@ -1,3 +1,4 @@
+import { envCount } from '../config';
 import type { IncomingMessage } from 'node:http';
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../app-error';
@@ -61,14 +62,6 @@ export interface HttpRateLimitOptions {
   burst: number;
 }
 
-const count = (value: string | undefined, fallback: number, name: string): number => {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0)
-    throw new Error(`${name} must be a non-negative integer, got "${value}"`);
-  return n;
-};
-
 /**
  * HTTP_RATE_LIMIT_PER_SECOND (default 200) and HTTP_RATE_LIMIT_BURST (default 400), per client.
  * Generous on purpose: HTTP also carries server-to-server traffic (a gateway's commands, the
@@ -76,8 +69,8 @@ const count = (value: string | undefined, fallback: number, name: string): numbe
  */
 export function loadHttpRateLimit(env: NodeJS.ProcessEnv = process.env): HttpRateLimitOptions {
   return {
-    perSecond: count(env.HTTP_RATE_LIMIT_PER_SECOND, 200, 'HTTP_RATE_LIMIT_PER_SECOND'),
-    burst: count(env.HTTP_RATE_LIMIT_BURST, 400, 'HTTP_RATE_LIMIT_BURST'),
+    perSecond: envCount(env.HTTP_RATE_LIMIT_PER_SECOND, 200, 'HTTP_RATE_LIMIT_PER_SECOND'),
+    burst: envCount(env.HTTP_RATE_LIMIT_BURST, 400, 'HTTP_RATE_LIMIT_BURST'),
   };
 }
 
